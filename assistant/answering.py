@@ -1,0 +1,82 @@
+"""Ask: a free question over the index, answered only from retrieved sources, with markers [n]."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from . import llm, prompts
+from .documents import Hit
+from .retrieval import retrieve
+from .verify import verify_generated
+
+NOT_FOUND = "Không tìm thấy trong tài liệu đã nạp."
+# Below this cosine similarity (multilingual-e5) a chunk with no lexical match is not relevant.
+MIN_DENSE_SCORE = 0.80
+MAX_SOURCE_CHARS = 1400
+
+
+@dataclass
+class Answer:
+    text: str = ""
+    sources: list[dict] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+    error: str | None = None
+
+    def to_dict(self) -> dict:
+        d = {"text": self.text, "sources": self.sources, "findings": self.findings}
+        if self.error:
+            d["error"] = self.error
+        return d
+
+
+def source_entries(hits: list[Hit]) -> list[dict]:
+    return [{"marker": f"[{i}]", "doc_id": h.doc_id, "source": h.source, "number": h.number or None,
+             "title": h.title, "page": h.page, "section": h.section, "snippet": h.text[:300]}
+            for i, h in enumerate(hits, 1)]
+
+
+def format_sources(hits: list[Hit]) -> str:
+    """Retrieved text is data: each source is fenced so instructions inside it read as quoted material."""
+    blocks = []
+    for i, h in enumerate(hits, 1):
+        label = " — ".join(x for x in (h.number, h.title, f"trang {h.page}" if h.page else "", h.section) if x)
+        body = h.text[:MAX_SOURCE_CHARS].replace("<<<", "‹‹‹").replace(">>>", "›››")
+        blocks.append(f"<<<NGUỒN {i}>>> ({label})\n{body}\n<<<HẾT NGUỒN {i}>>>")
+    return "\n\n".join(blocks)
+
+
+def relevant(hits: list[Hit]) -> list[Hit]:
+    return [h for h in hits if h.meta.get("pinned") or h.meta.get("bm25")
+            or (h.meta.get("dense") or 0) >= MIN_DENSE_SCORE]
+
+
+def ask_stream(question: str, k: int | None = None, filters: dict | None = None) -> Iterator[tuple[str, Answer]]:
+    """Yields (event, answer-so-far): "sources" once, "token" while streaming, then "done" or "error"."""
+    answer = Answer()
+    hits = relevant(retrieve(question, k, filters))
+    answer.hits = hits
+    answer.sources = source_entries(hits)
+    yield "sources", answer
+    if not hits:
+        answer.text = NOT_FOUND
+        yield "done", answer
+        return
+    try:
+        for piece in llm.stream_chat(prompts.messages("ask", sources=format_sources(hits), question=question)):
+            answer.text += piece
+            yield "token", answer
+    except llm.LLMUnavailable as exc:
+        answer.error = str(exc)
+        yield "error", answer
+        return
+    answer.text = answer.text.strip()
+    answer.findings, _ = verify_generated(answer.text, hits)
+    yield "done", answer
+
+
+def ask(question: str, k: int | None = None, filters: dict | None = None) -> Answer:
+    answer = Answer()
+    for _, answer in ask_stream(question, k, filters):
+        pass
+    return answer

@@ -1,0 +1,167 @@
+"""Ingestion: files → loader → header metadata → structure-aware chunks → index.
+
+Idempotent (unchanged files are skipped by sha256), replaces changed files, prunes vanished ones,
+and is the single code path for the command line and the app's upload.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .chunking import chunk_document
+from .documents import Document
+from .index import Index
+from .loaders import SUPPORTED, LoadError, load
+from .manifest import DocumentRecord
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    ingested: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+    failed: list[dict] = field(default_factory=list)
+    removed: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"ingested": self.ingested, "skipped": self.skipped, "failed": self.failed, "removed": self.removed}
+
+
+class Progress:
+    """Callbacks for long work; the CLI draws a tqdm bar, the app a Gradio progress bar."""
+
+    def start(self, files: int) -> None: ...
+    def file(self, path: Path) -> None: ...
+    def chunks_total(self, n: int) -> None: ...
+    def chunks_done(self, n: int) -> None: ...
+    def done(self, path: Path, status: str) -> None: ...
+    def close(self) -> None: ...
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def iter_files(paths: Iterable[Path | str]) -> Iterator[Path]:
+    """Supported files under the given paths (folders recursively, hidden files skipped), sorted."""
+    for raw in paths:
+        p = Path(raw).resolve()
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p)
+                if f.is_file() and f.suffix.lower() in SUPPORTED and not any(
+                        part.startswith(".") for part in rel.parts) and f.name.lower() != "readme.md":
+                    yield f
+        else:
+            yield p
+
+
+def document_record(doc: Document, source: str) -> DocumentRecord:
+    """Metadata read from the document's own header with the citation engine."""
+    from .citations import read_header
+
+    head = read_header(doc.text[:6000]) or {}
+    front = doc.meta.get("front_matter") or {}
+    date = head.get("date")
+    rec = DocumentRecord(
+        doc_id=doc.sha256[:16],
+        source=source,
+        sha256=doc.sha256,
+        format=doc.format,
+        kind=head.get("kind") or front.get("type") or front.get("kind"),
+        number=head.get("number") or front.get("number"),
+        date=date.isoformat() if date else None,
+        issuer=head.get("issuer") or front.get("issuer"),
+        title=head.get("title") or front.get("title") or Path(source).stem,
+        year=date.year if date else None,
+        pages=len(doc.pages),
+        meta={"warnings": doc.warnings} if doc.warnings else {},
+    )
+    return rec
+
+
+def ingest_paths(index: Index, paths: Iterable[Path | str], *, prune: bool = False,
+                 progress: Progress | None = None, display_names: dict[str, str] | None = None,
+                 lock_wait: float = 0.0) -> IngestReport:
+    progress = progress or Progress()
+    report = IngestReport()
+    settings = index.settings
+    max_bytes = int(settings.max_upload_mb * 1024 * 1024)
+    files = list(iter_files(paths))
+    with index.writer(wait=lock_wait):
+        recovered = index.recover()
+        for rec in recovered:
+            log.warning("Dọn phần dở dang của '%s' từ lần nạp trước bị ngắt", rec.source)
+        progress.start(len(files))
+        changed = False
+        for path in files:
+            source = str(path)
+            shown = (display_names or {}).get(source, path.name)
+            progress.file(path)
+            try:
+                if not path.exists():
+                    raise LoadError("not-found", f"Không tìm thấy tệp '{shown}'. Kiểm tra lại đường dẫn.")
+                if path.suffix.lower() not in SUPPORTED:
+                    raise LoadError("unsupported",
+                                    f"Tệp '{shown}' có định dạng không hỗ trợ. Hỗ trợ: {', '.join(sorted(SUPPORTED))}.")
+                sha = file_sha256(path)
+                same_source = index.manifest.by_source(source)
+                if any(r.sha256 == sha and r.status == "complete" for r in same_source):
+                    report.skipped.append({"source": source, "reason": "Không thay đổi kể từ lần nạp trước."})
+                    progress.done(path, "skipped")
+                    continue
+                twins = [r for r in index.manifest.by_sha(sha) if r.status == "complete" and r.source != source]
+                if twins and Path(twins[0].source).exists():
+                    report.skipped.append({"source": source,
+                                           "reason": f"Nội dung trùng với tài liệu đã nạp '{twins[0].source}'."})
+                    progress.done(path, "skipped")
+                    continue
+                doc = load(path, max_bytes=max_bytes, ocr=settings.ocr)
+                rec = document_record(doc, source)
+                chunks = chunk_document(doc, max_chars=settings.chunk_chars)
+                if not chunks:
+                    raise LoadError("empty", f"Tệp '{shown}' không có nội dung chữ để nạp.")
+                progress.chunks_total(len(chunks))
+                for old in same_source + twins:  # the file changed (or moved): replace its old version
+                    index.remove_document(old.doc_id)
+                n = index.add_document(rec, chunks, progress=progress.chunks_done)
+                changed = True
+                report.ingested.append({"source": source, "doc_id": rec.doc_id, "chunks": n, "pages": rec.pages,
+                                        "warnings": doc.warnings})
+                progress.done(path, "ingested")
+            except LoadError as exc:
+                report.failed.append({"source": source, "error": exc.message, "code": exc.code})
+                progress.done(path, "failed")
+            except Exception as exc:  # keep the batch going; nothing indexed is lost
+                log.exception("Lỗi khi nạp %s", source)
+                report.failed.append({"source": source, "code": "internal",
+                                      "error": f"Lỗi không mong đợi khi nạp '{shown}' ({exc.__class__.__name__}: "
+                                               f"{exc}). Các tài liệu khác không bị ảnh hưởng; chạy lại với --debug."})
+                progress.done(path, "failed")
+        if prune:
+            for rec in index.manifest.all(status=None):
+                if not Path(rec.source).exists():
+                    index.remove_document(rec.doc_id)
+                    report.removed.append({"source": rec.source, "doc_id": rec.doc_id})
+                    changed = True
+        if changed or recovered:
+            index.commit()
+        progress.close()
+    return report
+
+
+def delete_document(index: Index, doc_id: str) -> DocumentRecord | None:
+    with index.writer(wait=30):
+        rec = index.manifest.get(doc_id)
+        if rec:
+            index.remove_document(doc_id)
+            index.commit()
+        return rec

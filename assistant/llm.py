@@ -1,0 +1,151 @@
+"""The chat model, always reached through an OpenAI-compatible endpoint.
+
+With no `OPENAI_BASE_URL`, an embedded llama.cpp server (xllamacpp, in-process, loopback only)
+is started once per process on a packaged GGUF model; otherwise the remote endpoint is used
+with the very same client code.
+"""
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import openai
+
+from .config import Settings, get_settings
+from .models import resolve_gguf
+
+log = logging.getLogger(__name__)
+
+
+class LLMUnavailable(RuntimeError):
+    """The model endpoint cannot answer; the message is Vietnamese and says what to do."""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LocalServer:
+    """llama.cpp's OpenAI-compatible server running inside this process on 127.0.0.1."""
+
+    def __init__(self, settings: Settings):
+        import xllamacpp
+
+        self.model_path = resolve_gguf(settings)
+        params = xllamacpp.CommonParams()
+        params.model.path = str(self.model_path)
+        params.n_parallel = 2
+        params.n_ctx = settings.context_tokens * params.n_parallel
+        params.hostnames = ["127.0.0.1"]
+        params.port = _free_port()
+        params.use_jinja = True
+        params.verbosity = 1 if settings.log_level.upper() != "DEBUG" else 3
+        params.cpuparams.n_threads = settings.cpu_threads
+        params.cpuparams_batch.n_threads = settings.cpu_threads
+        params.model_alias = "local"
+        started = time.perf_counter()
+        try:
+            self._server = xllamacpp.Server(params)
+        except Exception as exc:  # llama.cpp reports load failures as plain exceptions
+            raise LLMUnavailable(
+                f"Không khởi động được mô hình cục bộ '{self.model_path.name}': {exc}. "
+                "Kiểm tra tệp mô hình (ASSISTANT_GGUF) hoặc đặt OPENAI_BASE_URL tới một máy chủ khác."
+            ) from exc
+        self.base_url = f"http://127.0.0.1:{params.port}/v1"
+        log.info("Mô hình cục bộ %s sẵn sàng sau %.1f s tại %s", self.model_path.name,
+                 time.perf_counter() - started, self.base_url)
+
+
+_server: LocalServer | None = None
+_server_lock = threading.Lock()
+
+
+def local_server(settings: Settings | None = None) -> LocalServer:
+    global _server
+    with _server_lock:
+        if _server is None:
+            _server = LocalServer(settings or get_settings())
+        return _server
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    base_url: str
+    api_key: str
+    model: str
+    local: bool
+
+
+def endpoint(settings: Settings | None = None) -> Endpoint:
+    """Where chat requests go; starts the embedded server on first use when no URL is set."""
+    settings = settings or get_settings()
+    if settings.openai_base_url:
+        return Endpoint(settings.openai_base_url.rstrip("/"), settings.openai_api_key, settings.model, False)
+    server = local_server(settings)
+    return Endpoint(server.base_url, "local", "local", True)
+
+
+def client(settings: Settings | None = None) -> openai.OpenAI:
+    settings = settings or get_settings()
+    ep = endpoint(settings)
+    return openai.OpenAI(base_url=ep.base_url, api_key=ep.api_key, timeout=settings.llm_timeout,
+                         max_retries=settings.llm_retries)
+
+
+def chat_model(settings: Settings | None = None, **overrides):
+    """A LangChain `ChatOpenAI` on the same endpoint (for chains)."""
+    from langchain_openai import ChatOpenAI
+
+    settings = settings or get_settings()
+    ep = endpoint(settings)
+    kwargs = dict(base_url=ep.base_url, api_key=ep.api_key, model=ep.model, temperature=settings.temperature,
+                  timeout=settings.llm_timeout, max_retries=settings.llm_retries, streaming=True)
+    kwargs.update(overrides)
+    return ChatOpenAI(**kwargs)
+
+
+def unavailable_message(exc: Exception, settings: Settings | None = None) -> str:
+    settings = settings or get_settings()
+    where = settings.openai_base_url or "mô hình cục bộ"
+    if isinstance(exc, LLMUnavailable):
+        return str(exc)
+    if isinstance(exc, openai.APITimeoutError):
+        return (f"Mô hình ({where}) không trả lời trong {settings.llm_timeout:.0f} giây. "
+                "Thử lại, rút ngắn yêu cầu, hoặc tăng ASSISTANT_LLM_TIMEOUT.")
+    if isinstance(exc, openai.APIConnectionError):
+        return (f"Không kết nối được tới mô hình tại {where}. Kiểm tra máy chủ đang chạy và OPENAI_BASE_URL, "
+                "hoặc bỏ OPENAI_BASE_URL để dùng mô hình cục bộ.")
+    if isinstance(exc, openai.AuthenticationError):
+        return f"Máy chủ mô hình {where} từ chối khóa truy cập. Kiểm tra OPENAI_API_KEY."
+    if isinstance(exc, openai.NotFoundError):
+        return f"Máy chủ {where} không có mô hình '{settings.model}'. Kiểm tra ASSISTANT_MODEL."
+    if isinstance(exc, openai.APIStatusError):
+        return f"Máy chủ mô hình {where} báo lỗi {exc.status_code}. Thử lại sau ít phút."
+    return f"Lỗi khi gọi mô hình ({exc.__class__.__name__}). Thử lại; nếu lặp lại, xem nhật ký với --debug."
+
+
+def stream_chat(messages: list[dict], *, settings: Settings | None = None, max_tokens: int | None = None,
+                temperature: float | None = None) -> Iterator[str]:
+    """Stream the assistant's reply as text pieces; errors become `LLMUnavailable` in Vietnamese."""
+    settings = settings or get_settings()
+    try:
+        ep = endpoint(settings)
+        stream = client(settings).chat.completions.create(
+            model=ep.model, messages=messages, stream=True, max_tokens=max_tokens,
+            temperature=settings.temperature if temperature is None else temperature,
+        )
+        for event in stream:
+            if event.choices and event.choices[0].delta and event.choices[0].delta.content:
+                yield event.choices[0].delta.content
+    except (openai.APIError, LLMUnavailable) as exc:
+        raise LLMUnavailable(unavailable_message(exc, settings)) from exc
+
+
+def complete(messages: list[dict], **kwargs) -> str:
+    return "".join(stream_chat(messages, **kwargs))

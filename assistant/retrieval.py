@@ -1,0 +1,168 @@
+"""Hybrid retrieval: BM25 (accented or folded) + dense (Chroma) fused by reciprocal rank,
+with metadata filters and exact document-number lookup.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .config import get_settings
+from .documents import Hit
+from .fusion import rrf
+from .index import Index, get_index
+from .query import analyse_query
+
+# Unaccented queries: dense e5 vectors collapse on them (measured in bench/retrieval_eval.py),
+# so folded BM25 leads and dense only breaks ties.
+UNACCENTED_DENSE_WEIGHT = 0.2
+
+
+@dataclass
+class Filters:
+    kind: list[str] | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    issuer: str | None = None
+    doc_ids: list[str] | None = None
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> "Filters":
+        d = dict(d or {})
+        year = d.pop("year", None)
+        if isinstance(year, (list, tuple)):
+            d["year_from"], d["year_to"] = year
+        elif year is not None:
+            d["year_from"] = d["year_to"] = int(year)
+        kind = d.get("kind")
+        if isinstance(kind, str):
+            d["kind"] = [kind]
+        return cls(**d)
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in (self.kind, self.year_from, self.year_to, self.issuer, self.doc_ids))
+
+
+def _norm(s: str | None) -> str:
+    from .text import fold
+
+    return fold(s or "").strip()
+
+
+def allowed_doc_ids(index: Index, f: Filters) -> set[str] | None:
+    if not f.active:
+        return None
+    out = set()
+    kinds = {_norm(k) for k in f.kind} if f.kind else None
+    for rec in index.documents():
+        if f.doc_ids is not None and rec.doc_id not in f.doc_ids:
+            continue
+        if kinds is not None and _norm(rec.kind) not in kinds:
+            continue
+        if f.year_from is not None and (rec.year is None or rec.year < f.year_from):
+            continue
+        if f.year_to is not None and (rec.year is None or rec.year > f.year_to):
+            continue
+        if f.issuer and _norm(f.issuer) not in _norm(rec.issuer):
+            continue
+        out.add(rec.doc_id)
+    return out
+
+
+def _named_documents(index: Index, numbers: list[str]) -> list[str]:
+    """Documents whose số/ký hiệu the query names, in full ("120/2025/NĐ-CP") or by number only ("120")."""
+    if not numbers:
+        return []
+    found = []
+    for rec in index.documents():
+        if not rec.number:
+            continue
+        have = rec.number.upper()
+        for n in numbers:
+            n = n.upper()
+            if have == n or ("/" not in n and have.split("/")[0].split("-")[0] == n):
+                found.append(rec.doc_id)
+                break
+    return found
+
+
+def retrieve(query: str, k: int | None = None, filters: dict | Filters | None = None, *,
+             index: Index | None = None) -> list[Hit]:
+    settings = get_settings()
+    index = index or get_index()
+    k = k or settings.top_k
+    f = filters if isinstance(filters, Filters) else Filters.from_dict(filters)
+    info = analyse_query(query)
+    allowed_docs = allowed_doc_ids(index, f)
+    complete = index.complete_doc_ids()
+    if allowed_docs is not None:
+        complete &= allowed_docs
+    if not complete:
+        return []
+    allowed_chunks = index.chunk_ids_for(complete) if allowed_docs is not None else None
+    depth = max(k * 4, 20)
+
+    bm25 = index.bm25.search(query, depth, folded=info.unaccented, allowed=allowed_chunks)
+    where = {"doc_id": {"$in": sorted(complete)}} if allowed_docs is not None else None
+    dense = index.dense_search(query, depth, where=where)
+    dense = [(i, s) for i, s in dense if i.split(":")[0] in complete]
+    dense_score = dict(dense)
+    bm25_score = dict(bm25)
+
+    w_dense = settings.weight_dense * (UNACCENTED_DENSE_WEIGHT if info.unaccented else 1.0)
+    fused = rrf([[i for i, _ in bm25], [i for i, _ in dense]], [settings.weight_bm25, w_dense], k=settings.rrf_k)
+
+    # A query that names a document puts that document's chunks (and the named Điều) first.
+    pinned: list[str] = []
+    named = [d for d in _named_documents(index, info.numbers) if d in complete]
+    if named:
+        named_chunks = index.chunk_ids_for(named)
+        ranked = [i for i, _ in index.bm25.search(query, depth, folded=info.unaccented, allowed=named_chunks)]
+        ranked += sorted(named_chunks - set(ranked))
+        if info.dieu:
+            metas = index.get_chunks(ranked)
+            ranked.sort(key=lambda i: 0 if str(metas.get(i, ("", {}))[1].get("dieu", "")) == info.dieu else 1)
+        pinned = ranked[:k]
+
+    order = pinned + [i for i, _ in fused if i not in set(pinned)]
+    order = order[:k]
+    fused_score = dict(fused)
+    chunks = index.get_chunks(order)
+    hits = []
+    for rank, cid in enumerate(order):
+        if cid not in chunks:
+            continue
+        text, meta = chunks[cid]
+        hits.append(Hit(
+            doc_id=meta.get("doc_id", cid.split(":")[0]), source=meta.get("source", ""),
+            title=meta.get("title", ""), number=meta.get("number", ""), page=meta.get("page"),
+            section=meta.get("section", ""), score=round(fused_score.get(cid, 1.0 if cid in pinned else 0.0), 6),
+            text=text,
+            meta={**meta, "chunk_id": cid, "dense": dense_score.get(cid), "bm25": bm25_score.get(cid),
+                  "pinned": cid in pinned, "rank": rank + 1},
+        ))
+    return hits
+
+
+def hit_to_dict(h: Hit) -> dict:
+    """The contract's `search --json` hit shape."""
+    return {"doc_id": h.doc_id, "source": h.source, "title": h.title, "number": h.number, "page": h.page,
+            "section": h.section, "score": h.score, "text": h.text}
+
+
+class Retriever:
+    """A LangChain retriever over `retrieve` (built lazily so importing this module stays cheap)."""
+
+    @staticmethod
+    def create(k: int | None = None, filters: dict | None = None):
+        from langchain_core.documents import Document as LCDocument
+        from langchain_core.retrievers import BaseRetriever
+
+        class _HybridRetriever(BaseRetriever):
+            k: int | None = None
+            filters: dict | None = None
+
+            def _get_relevant_documents(self, query, *, run_manager=None):
+                return [LCDocument(page_content=h.text, metadata={**hit_to_dict(h), "text": None})
+                        for h in retrieve(query, self.k, self.filters)]
+
+        return _HybridRetriever(k=k, filters=filters)

@@ -1,0 +1,97 @@
+"""Verification of generated text with the same engine that checks users' drafts.
+
+Every citation the model writes is checked against the registry and against the retrieved
+sources; every figure is looked up in the sources; [n] markers must point at a source. Anything
+that fails is a finding, and the answer text marks it "chưa xác minh".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, is_dataclass
+
+from .citations import check_text, normalise_number
+from .documents import Hit
+from .text import nfc
+
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+_FIGURE = re.compile(r"(?<![\w/.,-])(\d{1,3}(?:[.,]\d{3})+|\d+(?:,\d+)?)(?:\s?%)?(?![\w/-])")
+UNVERIFIED = "chưa xác minh"
+
+
+def as_dict(finding) -> dict:
+    d = asdict(finding) if is_dataclass(finding) else dict(finding)
+    return {k: d.get(k) for k in ("code", "severity", "message", "start", "end", "text", "suggestion")}
+
+
+def _source_numbers(hits: list[Hit]) -> set[str]:
+    from .citations import find_citations
+
+    out = set()
+    for h in hits:
+        if h.number:
+            out.add(normalise_number(h.number))
+        for c in find_citations(h.text):
+            if c.number:
+                out.add(c.number)
+    return out
+
+
+def verify_generated(text: str, hits: list[Hit], *, check_figures: bool = True) -> tuple[list[dict], list]:
+    """Findings for generated text, plus its citations (with statuses)."""
+    text = nfc(text)
+    result = check_text(text)
+    findings = [as_dict(f) for f in result.findings if f.code != "format"]
+    known = _source_numbers(hits)
+    for c in result.citations:
+        if c.number and c.number not in known:
+            findings.append({
+                "code": "unsupported-claim", "severity": "warning", "start": c.start, "end": c.end, "text": c.text,
+                "message": f"Văn bản {c.number} không có trong các nguồn đã truy xuất — {UNVERIFIED}.",
+                "suggestion": "Kiểm tra lại văn bản gốc hoặc bỏ trích dẫn này.",
+            })
+            if c.status == "verified":
+                c.status = "unknown"  # in the registry, but not supported by the sources given
+    for m in _MARKER.finditer(text):
+        n = int(m.group(1))
+        if not 1 <= n <= len(hits):
+            findings.append({
+                "code": "unsupported-claim", "severity": "warning", "start": m.start(), "end": m.end(),
+                "text": m.group(0), "message": f"Đánh dấu nguồn {m.group(0)} không ứng với nguồn nào.",
+                "suggestion": "Bỏ đánh dấu này hoặc kiểm tra lại nguồn.",
+            })
+    if check_figures:
+        findings += _figure_findings(text, hits, result.citations)
+    findings.sort(key=lambda f: (f["start"] or 0, f["code"]))
+    return findings, result.citations
+
+
+def _figure_findings(text: str, hits: list[Hit], citations) -> list[dict]:
+    spans = [(c.start, c.end) for c in citations]
+    source_text = " ".join(nfc(h.text) for h in hits)
+    source_figures = {m.group(1) for m in _FIGURE.finditer(source_text)}
+    out = []
+    for m in _FIGURE.finditer(text):
+        value = m.group(1)
+        if any(s <= m.start() < e for s, e in spans):
+            continue
+        if _MARKER.match(text, max(0, m.start() - 1)) or len(value) == 1 and value in "0123456789":
+            continue  # markers and small ordinals ("mục 1") are not figures
+        if value in source_figures:
+            continue
+        out.append({
+            "code": "unsupported-claim", "severity": "warning", "start": m.start(1), "end": m.end(1), "text": value,
+            "message": f"Số liệu '{value}' không tìm thấy trong các nguồn — {UNVERIFIED}.",
+            "suggestion": "Đối chiếu với báo cáo gốc trước khi sử dụng.",
+        })
+    return out
+
+
+def mark_unverified(text: str, findings: list[dict]) -> str:
+    """Insert a visible "(chưa xác minh)" after each unsupported or unknown citation/figure."""
+    marks = sorted({f["end"] for f in findings
+                    if f["code"] in {"unsupported-claim", "unknown-document"} and f.get("end") is not None},
+                   reverse=True)
+    text = nfc(text)
+    for end in marks:
+        text = text[:end] + f" ({UNVERIFIED})" + text[end:]
+    return text
