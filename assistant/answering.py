@@ -22,9 +22,12 @@ class Answer:
     findings: list[dict] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)
     error: str | None = None
+    summary: dict | None = None  # summarise only
 
     def to_dict(self) -> dict:
         d = {"text": self.text, "sources": self.sources, "findings": self.findings}
+        if self.summary is not None:
+            d = {"summary": self.summary, **d}
         if self.error:
             d["error"] = self.error
         return d
@@ -36,11 +39,16 @@ def source_entries(hits: list[Hit]) -> list[dict]:
             for i, h in enumerate(hits, 1)]
 
 
-def format_sources(hits: list[Hit]) -> str:
-    """Retrieved text is data: each source is fenced so instructions inside it read as quoted material."""
+def format_sources(hits: list[Hit], placeholders: bool = False) -> str:
+    """Retrieved text is data: each source is fenced so instructions inside it read as quoted material.
+
+    With `placeholders`, a source's document is named {{VB n}} instead of by its number, so the model
+    never has to type a decree number (drafting fills them in from the registry).
+    """
     blocks = []
     for i, h in enumerate(hits, 1):
-        label = " — ".join(x for x in (h.number, h.title, f"trang {h.page}" if h.page else "", h.section) if x)
+        doc = f"văn bản {{{{VB {i}}}}}" if placeholders else h.number
+        label = " — ".join(x for x in (doc, h.title, f"trang {h.page}" if h.page else "", h.section) if x)
         body = h.text[:MAX_SOURCE_CHARS].replace("<<<", "‹‹‹").replace(">>>", "›››")
         blocks.append(f"<<<NGUỒN {i}>>> ({label})\n{body}\n<<<HẾT NGUỒN {i}>>>")
     return "\n\n".join(blocks)

@@ -1,0 +1,113 @@
+"""Draft a report section from retrieved sources.
+
+The model refers to documents only by placeholder ({{VB n}}) and to claims by marker ([n]); the
+system writes each citation from registry facts — full form on first mention, short form after
+(Nghị định 30/2020) — and then verifies the whole text with the citation engine.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from . import llm, prompts
+from .answering import Answer, format_sources, relevant, source_entries
+from .citations import format_citation, load_registry
+from .documents import Hit
+from .retrieval import retrieve
+from .verify import mark_unverified, verify_generated
+
+_PLACEHOLDER = re.compile(r"\{\{?\s*VB\s*(\d{1,2})\s*\}?\}")
+DRAFT_K = 8
+
+
+def _registry_entries(hits: list[Hit]) -> dict[int, object]:
+    """Source position → registry entry for the document it comes from (when the registry knows it)."""
+    from .cli import corpus_entries
+    from .index import get_index
+
+    registry = load_registry()
+    try:
+        registry.add_many(corpus_entries(get_index()), source="corpus")
+    except Exception:  # the registry alone is enough
+        pass
+    out = {}
+    for i, h in enumerate(hits, 1):
+        entry = registry.lookup(h.number) if h.number else None
+        if entry is not None:
+            out[i] = entry
+    return out
+
+
+def fill_citations(text: str, hits: list[Hit], entries: dict[int, object]) -> str:
+    """Replace {{VB n}} with the registry's citation: full the first time a document appears, short after."""
+    seen: set[str] = set()
+
+    def repl(m: re.Match) -> str:
+        n = int(m.group(1))
+        entry = entries.get(n)
+        if entry is None:
+            h = hits[n - 1] if 1 <= n <= len(hits) else None
+            return (h.title or "văn bản nguồn") + f" [{n}]" if h else m.group(0)
+        first = entry.number not in seen
+        seen.add(entry.number)
+        return format_citation(entry, first=first)
+
+    return _PLACEHOLDER.sub(repl, text)
+
+
+def _context(report_date: date | None, unit: str | None) -> str:
+    lines = []
+    if unit:
+        lines.append(f"Đơn vị báo cáo: {unit}.")
+    if report_date:
+        lines.append(f"Ngày báo cáo: {report_date.strftime('%d/%m/%Y')}.")
+    return "\n".join(lines)
+
+
+def _findings(text: str, hits: list[Hit], report_date: date | None) -> list[dict]:
+    findings, _ = verify_generated(text, hits)
+    if report_date:  # a cited document dated after the report is wrong in a draft too
+        from .citations import check_text
+        from .verify import as_dict
+
+        findings += [as_dict(f) for f in check_text(text, report_date=report_date).findings
+                     if f.code == "future-date"]
+    return findings
+
+
+def draft_stream(request: str, report_date: date | None = None, unit: str | None = None,
+                 filters: dict | None = None) -> Iterator[tuple[str, Answer]]:
+    answer = Answer()
+    hits = relevant(retrieve(request, DRAFT_K, filters))
+    answer.hits = hits
+    answer.sources = source_entries(hits)
+    yield "sources", answer
+    if not hits:
+        answer.text = "Không tìm thấy tài liệu liên quan để soạn mục này. Hãy nạp văn bản, báo cáo liên quan trước."
+        yield "done", answer
+        return
+    entries = _registry_entries(hits)
+    raw = ""
+    try:
+        for piece in llm.stream_chat(prompts.messages("draft", context=_context(report_date, unit),
+                                                      sources=format_sources(hits, placeholders=True), request=request)):
+            raw += piece
+            answer.text = fill_citations(raw, hits, entries)
+            yield "token", answer
+    except llm.LLMUnavailable as exc:
+        answer.error = str(exc)
+        yield "error", answer
+        return
+    text = fill_citations(raw.strip(), hits, entries)
+    answer.text = mark_unverified(text, _findings(text, hits, report_date))
+    answer.findings = _findings(answer.text, hits, report_date)  # offsets into the text shown
+    yield "done", answer
+
+
+def draft(request: str, report_date: date | None = None, unit: str | None = None,
+          filters: dict | None = None) -> Answer:
+    answer = Answer()
+    for _, answer in draft_stream(request, report_date, unit, filters):
+        pass
+    return answer

@@ -1,0 +1,189 @@
+"""Summarise a report: structure and figures extracted from the text itself, prose from the model.
+
+Key figures, tasks, difficulties, causes and recommendations are read from the report's own
+sections (so every figure is copied exactly, with its section and page); the model only writes a
+short overview per part (map) which is then joined (reduce), and that prose is verified too.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import llm, prompts
+from .answering import Answer
+from .chunking import chunk_document
+from .documents import Chunk, Document, Hit
+from .text import fold, nfc
+from .verify import mark_unverified, verify_generated
+
+# Section headings (accent-folded) → summary field.
+SECTION_KINDS = [
+    ("difficulties", ("kho khan", "vuong mac", "han che", "ton tai")),
+    ("causes", ("nguyen nhan",)),
+    ("recommendations", ("kien nghi", "de xuat", "de nghi")),
+    ("tasks", ("nhiem vu", "phuong huong", "giai phap", "ke hoach")),
+    ("results", ("ket qua", "tinh hinh", "danh gia")),
+]
+_FIGURE_SENTENCE = re.compile(r"[^.;:\n]*?\d[\d.,]*\s*(?:%|việc|hồ sơ|bản|vụ|người|lượt|hộ|trường hợp|đồng|"
+                              r"tỷ|triệu|ha|tấn|km|xã|thôn|cuộc|hội nghị|văn bản|đơn|thủ tục)[^.;\n]*", re.I)
+MAP_CHARS = 3500
+
+
+@dataclass
+class Summary:
+    unit: str | None = None
+    number: str | None = None
+    date: str | None = None
+    title: str | None = None
+    period: str | None = None
+    key_figures: list[dict] = field(default_factory=list)
+    tasks: list[dict] = field(default_factory=list)
+    difficulties: list[dict] = field(default_factory=list)
+    causes: list[dict] = field(default_factory=list)
+    recommendations: list[dict] = field(default_factory=list)
+    overview: str = ""
+
+
+def _kind_of(section: str) -> str | None:
+    folded = fold(section)
+    for kind, words in SECTION_KINDS:
+        if any(w in folded for w in words):
+            return kind
+    return None
+
+
+def _items(body: str) -> list[str]:
+    """Bullet or numbered lines of a section body (without its heading path)."""
+    out = []
+    for line in body.splitlines():
+        line = line.strip()
+        if len(line) < 12:
+            continue
+        m = re.match(r"^(?:[-+•*]|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s+(.*)", line)
+        if m:
+            out.append(m.group(1).strip())
+    return out
+
+
+def _body(chunk: Chunk) -> str:
+    """Chunk text without the section-path prefix that chunking adds for embeddings."""
+    text = chunk.text
+    if chunk.section and text.startswith("[") and "]\n" in text[:400]:
+        text = text.split("]\n", 1)[1]
+    return text
+
+
+def _period(title: str | None) -> str | None:
+    if not title:
+        return None
+    m = re.search(r"((?:6|06|sáu|9|chín) tháng[^,;.]*năm \d{4}|năm \d{4}|quý [IV1-4]+[^,;.]*\d{4}|"
+                  r"nhiệm kỳ \d{4}\s*-\s*\d{4}|giai đoạn \d{4}\s*-\s*\d{4}|01 năm[^,;.]*)", title, re.I)
+    return m.group(1) if m else None
+
+
+def extract(doc: Document, chunks: list[Chunk]) -> Summary:
+    from .citations import read_header
+
+    head = read_header(doc.text[:6000]) or {}
+    s = Summary(unit=head.get("issuer"), number=head.get("number"),
+                date=head["date"].isoformat() if head.get("date") else None, title=head.get("title"))
+    s.period = _period(s.title)
+    seen_fig: set[str] = set()
+    for c in chunks:
+        body = _body(c)
+        kind = _kind_of(c.section or "")
+        if kind and kind != "results":
+            for item in _items(body):
+                getattr(s, kind).append({"text": item, "section": c.section, "page": c.page})
+        for m in _FIGURE_SENTENCE.finditer(body):
+            sentence = m.group(0).strip(" -+•\t")
+            if len(sentence) < 8 or sentence in seen_fig or re.fullmatch(r"[\d\s/.-]+", sentence):
+                continue
+            if re.search(r"\d+/\d{4}/|/(?:QĐ|KH|BC|NQ|TB|CV|UBND)", sentence):  # a citation, not a figure
+                continue
+            seen_fig.add(sentence)
+            s.key_figures.append({"text": sentence, "section": c.section, "page": c.page})
+    return s
+
+
+def load_target(target: str) -> tuple[Document, list[Chunk]]:
+    """A report file path, or the doc_id of an indexed document."""
+    from .config import get_settings
+    from .loaders import load
+
+    path = Path(target)
+    if path.exists():
+        doc = load(path, max_bytes=int(get_settings().max_upload_mb * 1024 * 1024))
+        return doc, chunk_document(doc, max_chars=get_settings().chunk_chars)
+    from .index import get_index
+
+    index = get_index()
+    rec = index.manifest.get(target)
+    if rec is None:
+        raise FileNotFoundError(target)
+    if Path(rec.source).exists():
+        return load_target(rec.source)
+    ids = [f"{rec.doc_id}:{i:05d}" for i in range(rec.chunks)]
+    got = index.get_chunks(ids)
+    chunks = [Chunk(text=got[i][0], page=got[i][1].get("page"), section=got[i][1].get("section", ""))
+              for i in ids if i in got]
+    doc = Document(source=rec.source, sha256=rec.sha256, format=rec.format, pages=[])
+    from .documents import Page
+
+    doc.pages = [Page(1, "\n\n".join(_body(c) for c in chunks))]
+    return doc, chunks
+
+
+def _as_hits(doc: Document, chunks: list[Chunk]) -> list[Hit]:
+    return [Hit(doc_id=doc.sha256[:16], source=doc.source, title="", number="", page=c.page, section=c.section,
+                score=0.0, text=_body(c)) for c in chunks]
+
+
+def render(s: Summary) -> str:
+    def lines(items: list[dict]) -> str:
+        return "\n".join(f"- {i['text']} (mục {i['section'] or '—'}, trang {i['page'] or '—'})" for i in items) or "- (không thấy trong báo cáo)"
+
+    head = " — ".join(x for x in (s.unit, s.number, s.date) if x)
+    parts = [f"**{s.title or 'Báo cáo'}**", head, f"Kỳ báo cáo: {s.period}" if s.period else "",
+             "", "**Tóm tắt**", s.overview or "(chưa có)",
+             "", "**Số liệu chính**", lines(s.key_figures[:25]),
+             "", "**Nhiệm vụ, giải pháp**", lines(s.tasks),
+             "", "**Khó khăn, vướng mắc**", lines(s.difficulties),
+             "", "**Nguyên nhân**", lines(s.causes),
+             "", "**Kiến nghị, đề xuất**", lines(s.recommendations)]
+    return "\n".join(p for p in parts if p is not None)
+
+
+def summarize(target: str) -> Answer:
+    doc, chunks = load_target(target)
+    s = extract(doc, chunks)
+    answer = Answer()
+    hits = _as_hits(doc, chunks)
+    answer.sources = [{"marker": f"[{i}]", "doc_id": h.doc_id, "source": h.source, "number": s.number,
+                       "title": s.title, "page": h.page, "section": h.section, "snippet": h.text[:200]}
+                      for i, h in enumerate(hits, 1)]
+    # map: a short overview per part of the report; reduce: join them.
+    parts, current = [], ""
+    for h in hits:
+        if current and len(current) + len(h.text) > MAP_CHARS:
+            parts.append(current)
+            current = ""
+        current += h.text + "\n"
+    if current:
+        parts.append(current)
+    overviews = []
+    try:
+        for part in parts[:6]:
+            overviews.append(llm.complete(prompts.messages("summarize", report=part), max_tokens=220).strip())
+    except llm.LLMUnavailable as exc:
+        answer.error = str(exc) + " Phần số liệu và mục dưới đây vẫn được trích trực tiếp từ báo cáo."
+    overview = " ".join(o for o in overviews if o)
+    findings, _ = verify_generated(overview, hits) if overview else ([], [])
+    s.overview = mark_unverified(overview, findings)
+    answer.text = render(s)
+    offset = answer.text.find(s.overview) if s.overview else -1
+    answer.findings = [dict(f, start=f["start"] + offset, end=f["end"] + offset) for f in
+                       verify_generated(s.overview, hits)[0]] if offset >= 0 and s.overview else []
+    answer.summary = s.__dict__
+    return answer

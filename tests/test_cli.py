@@ -1,0 +1,71 @@
+"""End to end through the real command line: ingest the sample corpus, search, ask with sources."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import PROJECT_ROOT
+
+
+def run_cli(*args, env=None, timeout=600):
+    return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def corpus_env(tmp_path_factory):
+    env = dict(os.environ)
+    env["ASSISTANT_DATA_DIR"] = str(tmp_path_factory.mktemp("cli") / "data")
+    r = run_cli("ingest", "corpus", "--json", env=env)
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["ingested"] and not report["failed"]
+    return env, report
+
+
+def test_ingest_is_idempotent(corpus_env):
+    env, first = corpus_env
+    r = run_cli("ingest", "corpus", "--json", env=env)
+    again = json.loads(r.stdout)
+    assert again["ingested"] == [] and len(again["skipped"]) == len(first["ingested"])
+
+
+def test_docs_lists_the_corpus_with_metadata(corpus_env):
+    env, first = corpus_env
+    docs = json.loads(run_cli("docs", "--json", env=env).stdout)["documents"]
+    assert len(docs) == len(first["ingested"])
+    seed = [d for d in docs if "binh-thanh" in d["source"]]
+    assert seed and seed[0]["chunks"] > 5 and seed[0]["sha256"]
+
+
+def test_search_by_number_puts_that_document_first(corpus_env):
+    env, _ = corpus_env
+    out = json.loads(run_cli("search", "Nghị định 120/2025/NĐ-CP", "-k", "3", "--json", env=env).stdout)
+    assert out["hits"] and "120/2025/NĐ-CP" in out["hits"][0]["text"]
+
+
+def test_unaccented_query_finds_accented_text(corpus_env):
+    env, _ = corpus_env
+    out = json.loads(run_cli("search", "chung thuc ban sao tu ban chinh", "-k", "3", "--json", env=env).stdout)
+    assert any("chứng thực" in h["text"].lower() for h in out["hits"])
+
+
+@pytest.mark.llm
+def test_ask_answers_with_sources_from_the_corpus(corpus_env):
+    env, _ = corpus_env
+    r = run_cli("ask", "Xã An Hòa đã chứng thực bao nhiêu bản sao từ bản chính?", "--json", env=env)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["text"].strip()
+    assert out["sources"] and all(s["marker"].startswith("[") for s in out["sources"])
+    assert any("bao-cao-tu-phap" in s["source"] for s in out["sources"])
+    for f in out["findings"]:
+        assert set(f) >= {"code", "severity", "message", "start", "end", "text", "suggestion"}
+
+
+def test_bad_usage_exits_2(corpus_env):
+    env, _ = corpus_env
+    r = run_cli("check", "corpus/mau/bao-cao-tu-phap-6-thang-2025-xa-mau.md", "--date", "22-02-2026", env=env)
+    assert r.returncode == 2 and "YYYY-MM-DD" in r.stderr
