@@ -1,0 +1,22 @@
+"""Citation engine: find, normalise, resolve and check document citations in Vietnamese reports.
+
+    from assistant.citations import check_text
+    result = check_text(open("bao-cao.txt").read())
+    for f in result.findings: print(f.severity, f.code, f.text, f.suggestion)
+
+One verb per module: normalise (số/ký hiệu), find (citations with spans), resolve (Registry),
+check (findings), header (a document's own header), format (NĐ 30/2020 citation style).
+Rule tables live in ./data/*.json.
+"""
+from .check import CheckResult, Finding, check_text
+from .find import Citation, find_citations
+from .format import format_citation
+from .header import read_header
+from .normalise import normalise_number, parse_number
+from .resolve import Registry, RegistryEntry, load_registry
+
+__all__ = [
+    "Citation", "Finding", "CheckResult", "Registry", "RegistryEntry",
+    "normalise_number", "parse_number", "find_citations", "check_text", "read_header", "format_citation",
+    "load_registry",
+]
