@@ -1,0 +1,441 @@
+"""Exports: report drafts and check reports as Word files laid out per Nghị định 30/2020/NĐ-CP
+(thể thức văn bản hành chính), conversations as Markdown. Files go to data_dir/exports.
+
+Layout (Phụ lục I, Nghị định 30/2020): A4, margins top/bottom 20 mm, left 30 mm, right 15 mm;
+Times New Roman; quốc hiệu 13 pt bold upper case, tiêu ngữ 14 pt bold with a rule beneath;
+cơ quan ban hành 13 pt bold upper case; số/ký hiệu 13 pt; địa danh và ngày 14 pt italic;
+tên loại 14 pt bold; trích yếu 14 pt bold; body 14 pt justified, first-line indent 1 cm,
+6 pt after; "Nơi nhận:" 12 pt bold italic with 11 pt items; signature block 14 pt bold.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from .config import get_settings
+from .text import fold, nfc
+
+FONT = "Times New Roman"
+SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
+STATUS_LABEL = {"verified": "Đã xác minh", "mismatch": "Sai lệch", "unknown": "Chưa có trong danh mục",
+                "local": "Văn bản địa phương", "incomplete": "Thiếu thông tin"}
+_MARKER = re.compile(r"\s?\[\d{1,3}\](?:\s?\[\d{1,3}\])*")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+# ---- paths and small text helpers ---------------------------------------------------------------
+def exports_dir() -> Path:
+    d = get_settings().data_dir / "exports"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def _slug(s: str, default: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", fold(s or "")).strip("-")[:50]
+    return s or default
+
+
+def _out_path(stem: str, ext: str) -> Path:
+    """A fresh, unguessable name (several sessions export at once; names are not shared)."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return exports_dir() / f"{stem}-{stamp}-{secrets.token_hex(4)}.{ext}"
+
+
+def vn_date_line(place: str | None, d: date) -> str:
+    """'Bình Thành, ngày 05 tháng 01 năm 2026' (day < 10 and months 1, 2 take a leading zero)."""
+    day = f"{d.day:02d}"
+    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+    line = f"ngày {day} tháng {month} năm {d.year}"
+    return f"{place}, {line}" if place else line.capitalize()
+
+
+def agency_lines(unit: str | None) -> list[str]:
+    """'UBND xã Bình Thành' → ['ỦY BAN NHÂN DÂN', 'XÃ BÌNH THÀNH']."""
+    unit = nfc((unit or "").strip())
+    if not unit:
+        return ["ỦY BAN NHÂN DÂN", "XÃ ………"]
+    for short, full in (("UBND", "ỦY BAN NHÂN DÂN"), ("HĐND", "HỘI ĐỒNG NHÂN DÂN")):
+        if unit.upper().startswith(short + " "):
+            return [full, unit[len(short) + 1:].strip().upper()]
+    for full in ("ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN"):
+        if unit.upper().startswith(full + " "):
+            return [full.replace("UỶ", "ỦY"), unit[len(full) + 1:].strip().upper()]
+    return [unit.upper()]
+
+
+def place_from_unit(unit: str | None) -> str | None:
+    m = re.search(r"(?:xã|phường|thị trấn|đặc khu)\s+(.+)$", nfc(unit or ""), re.IGNORECASE)
+    return m.group(1).strip() if m else None
+
+
+def signer_lines(unit: str | None) -> list[str]:
+    head = agency_lines(unit)[0]
+    if head == "HỘI ĐỒNG NHÂN DÂN":
+        return ["TM. THƯỜNG TRỰC HĐND", "CHỦ TỊCH"]
+    if head == "ỦY BAN NHÂN DÂN":
+        return ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+    return ["THỦ TRƯỞNG CƠ QUAN"]
+
+
+def _doc_kind(number: str | None, title: str | None) -> str:
+    """Tên loại văn bản from the ký hiệu (…/BC-UBND → BÁO CÁO); reports by default."""
+    codes = {"BC": "BÁO CÁO", "KH": "KẾ HOẠCH", "TTr": "TỜ TRÌNH", "TB": "THÔNG BÁO", "QĐ": "QUYẾT ĐỊNH",
+             "NQ": "NGHỊ QUYẾT", "CTr": "CHƯƠNG TRÌNH", "HD": "HƯỚNG DẪN", "ĐA": "ĐỀ ÁN"}
+    m = re.search(r"/([A-Za-zĐđ]+)-", number or "")
+    if m and m.group(1) in codes:
+        return codes[m.group(1)]
+    return "BÁO CÁO"
+
+
+def _as_dict(obj) -> dict:
+    if obj is None:
+        return {}
+    if isinstance(obj, dict):
+        return obj
+    if hasattr(obj, "to_dict"):
+        return obj.to_dict()
+    if is_dataclass(obj):
+        return asdict(obj)
+    return dict(vars(obj))
+
+
+# ---- python-docx building blocks ----------------------------------------------------------------
+def _new_document():
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    doc = Document()
+    sec = doc.sections[0]
+    sec.orientation = WD_ORIENT.PORTRAIT
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin, sec.bottom_margin = Mm(20), Mm(20)
+    sec.left_margin, sec.right_margin = Mm(30), Mm(15)
+    style = doc.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(14)
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    pf = style.paragraph_format
+    pf.space_before, pf.space_after = Pt(0), Pt(6)
+    pf.line_spacing = 1.15
+    return doc
+
+
+def _run(par, text: str, *, size: float = 14, bold: bool = False, italic: bool = False, highlight=None):
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run = par.add_run(text)
+    run.font.name = FONT
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    run.font.size = Pt(size)
+    run.bold = bold
+    run.italic = italic
+    if highlight is not None:
+        run.font.highlight_color = highlight
+    return run
+
+
+def _para(container, text: str = "", *, size: float = 14, bold: bool = False, italic: bool = False,
+          align: str = "center", after: float = 0, indent_first: float | None = None):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    par = container.add_paragraph()
+    par.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
+                     "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
+    par.paragraph_format.space_before = Pt(0)
+    par.paragraph_format.space_after = Pt(after)
+    par.paragraph_format.line_spacing = 1.0 if align != "justify" else 1.15
+    if indent_first is not None:
+        par.paragraph_format.first_line_indent = Cm(indent_first)
+    if text:
+        _run(par, text, size=size, bold=bold, italic=italic)
+    return par
+
+
+def _rule(par, width_chars: int = 14) -> None:
+    """A short centred rule under a line (the line beneath tiêu ngữ / cơ quan), as a bottom border."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    ppr = par._p.get_or_add_pPr()
+    bdr = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(k), v)
+    bdr.append(bottom)
+    ppr.append(bdr)
+    # Narrow the border to roughly the text's width by indenting both sides of the paragraph.
+    margin = max(0.0, (7.6 - width_chars * 0.25) / 2)
+    par.paragraph_format.left_indent = Cm(margin)
+    par.paragraph_format.right_indent = Cm(margin)
+
+
+def _borderless_table(doc, rows: int, widths_mm: tuple[float, float]):
+    from docx.shared import Mm
+
+    table = doc.add_table(rows=rows, cols=2)
+    table.autofit = False
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_mm):
+            cell.width = Mm(w)
+            cell.paragraphs[0].paragraph_format.space_after = 0
+    return table
+
+
+def _cell_first(cell, text: str, **kw):
+    par = cell.paragraphs[0]
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    par.paragraph_format.space_after = Pt(0)
+    if text:
+        _run(par, text, **kw)
+    return par
+
+
+def _header_block(doc, *, unit: str | None, number: str | None, place: str | None, d: date) -> None:
+    """Quốc hiệu–tiêu ngữ (right) and cơ quan–số, ký hiệu (left), then the địa danh–ngày line."""
+    table = _borderless_table(doc, 1, (65, 100))
+    left, right = table.rows[0].cells
+    lines = agency_lines(unit)
+    _cell_first(left, lines[0], size=13, bold=len(lines) == 1)
+    for i, line in enumerate(lines[1:], 1):
+        p = _para(left, line, size=13, bold=True)
+        if i == len(lines) - 1:
+            _rule(p, width_chars=len(line))
+    if len(lines) == 1:
+        _rule(left.paragraphs[0], width_chars=len(lines[0]))
+    num = (number or "").strip() or "     /BC-UBND"
+    _para(left, f"Số: {num}", size=13).paragraph_format.space_before = _pt(6)
+    _cell_first(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=13, bold=True)
+    _rule(_para(right, "Độc lập - Tự do - Hạnh phúc", size=14, bold=True), width_chars=27)
+    dl = _para(right, vn_date_line(place, d), size=14, italic=True)
+    dl.paragraph_format.space_before = _pt(6)
+
+
+def _pt(v):
+    from docx.shared import Pt
+
+    return Pt(v)
+
+
+def _inline(par, text: str, *, size: float = 14, bold: bool = False) -> None:
+    """Text with **bold** spans as runs."""
+    pos = 0
+    for m in _BOLD.finditer(text):
+        if m.start() > pos:
+            _run(par, text[pos:m.start()], size=size, bold=bold)
+        _run(par, m.group(1), size=size, bold=True)
+        pos = m.end()
+    if pos < len(text):
+        _run(par, text[pos:], size=size, bold=bold)
+
+
+_HEADING = re.compile(r"^(?:#{1,6}\s+|(?:[IVXLC]+|[A-Z])\.\s|\d+(?:\.\d+)*\.\s)")
+
+
+def _body(doc, text: str) -> None:
+    """Markdown-ish model text → paragraphs: headings (#, I., 1.) bold, bullets as '- ', **bold** kept."""
+    for raw in nfc(text).splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if set(line) <= set("-*_=") and len(line) >= 3:  # markdown rules
+            continue
+        heading = bool(_HEADING.match(line))
+        if line.startswith("#"):
+            line = line.lstrip("#").strip()
+        if line.startswith(("* ", "• ")):
+            line = "- " + line[2:]
+        whole_bold = line.startswith("**") and line.endswith("**") and line.count("**") == 2
+        par = _para(doc, align="justify", after=6, indent_first=1.0)
+        _inline(par, line.strip("*") if whole_bold else line, bold=(heading and not line.startswith("- "))
+                or whole_bold)
+
+
+def _recipients_and_signature(doc, unit: str | None, recipients: list[str] | None) -> None:
+    table = _borderless_table(doc, 1, (80, 85))
+    left, right = table.rows[0].cells
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    p = _cell_first(left, "Nơi nhận:", size=12, bold=True, italic=True)
+    p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    items = recipients or ["- Thường trực Đảng ủy xã (b/c);", "- Thường trực HĐND xã;",
+                           "- Chủ tịch, các PCT UBND xã;", "- Lưu: VT."]
+    for item in items:
+        _para(left, item, size=11, align="left")
+    sig = signer_lines(unit)
+    _cell_first(right, sig[0], size=14, bold=True)
+    for line in sig[1:]:
+        _para(right, line, size=14, bold=True)
+    _para(right, "(Chữ ký, dấu)", size=14, italic=True).paragraph_format.space_after = _pt(60)
+    _para(right, "………………………", size=14, bold=True)
+
+
+def _save(doc, stem: str) -> Path:
+    path = _out_path(stem, "docx")
+    tmp = path.with_name("." + path.name + ".part")
+    doc.save(str(tmp))
+    tmp.replace(path)
+    return path
+
+
+# ---- public API --------------------------------------------------------------------------------
+def export_draft_docx(text: str, *, unit: str | None = None, number: str | None = None,
+                      place: str | None = None, date: date | None = None, title: str | None = None,
+                      recipients: list[str] | None = None, keep_markers: bool = False) -> Path:
+    """A report draft as a Word document in the Nghị định 30/2020 layout; returns its path.
+
+    Source markers [n] are dropped unless keep_markers (the signed document does not carry them).
+    """
+    from datetime import date as _date
+
+    d = date or _date.today()
+    place = (place or "").strip() or place_from_unit(unit) or "………"
+    doc = _new_document()
+    _header_block(doc, unit=unit, number=number, place=place, d=d)
+    _para(doc, "", after=6)
+    _para(doc, _doc_kind(number, title), size=14, bold=True)
+    if title:
+        t = _para(doc, nfc(title.strip()), size=14, bold=True)
+        _rule(t, width_chars=min(len(title), 30))
+    _para(doc, "", after=6)
+    body = nfc(text or "")
+    if not keep_markers:
+        body = _MARKER.sub("", body)
+    _body(doc, body)
+    _para(doc, "", after=6)
+    _recipients_and_signature(doc, unit, recipients)
+    return _save(doc, "du-thao-" + _slug(title or "", "bao-cao"))
+
+
+def _highlight_color(severity: str):
+    from docx.enum.text import WD_COLOR_INDEX
+
+    return {"error": WD_COLOR_INDEX.PINK, "warning": WD_COLOR_INDEX.YELLOW,
+            "info": WD_COLOR_INDEX.TURQUOISE}.get(severity, WD_COLOR_INDEX.YELLOW)
+
+
+def _grid_table(doc, headers: list[str], rows: list[list[str]], widths_mm: list[float]):
+    from docx.shared import Mm
+
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, h, w in zip(table.rows[0].cells, headers, widths_mm):
+        cell.width = Mm(w)
+        _cell_first(cell, h, size=12, bold=True)
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value, w in zip(cells, row, widths_mm):
+            cell.width = Mm(w)
+            p = _cell_first(cell, "")
+            from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+            p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            _run(p, str(value or ""), size=12)
+    return table
+
+
+def export_check_docx(text: str, result, *, title: str | None = None) -> Path:
+    """The citation-check report: summary, findings table, citations table, and the text with
+    every finding highlighted (error pink/red, warning yellow, info turquoise)."""
+    text = nfc(text or "")
+    res = _as_dict(result)
+    findings = [_as_dict(f) for f in res.get("findings") or []]
+    citations = [_as_dict(c) for c in res.get("citations") or []]
+    doc = _new_document()
+    _para(doc, "BÁO CÁO KIỂM TRA TRÍCH DẪN VĂN BẢN", size=14, bold=True)
+    if title:
+        _para(doc, nfc(title), size=14, bold=True)
+    now = datetime.now()
+    _para(doc, f"Lập {vn_date_line(None, now.date()).lower()}, lúc {now:%H:%M}", size=13, italic=True, after=6)
+    rd = res.get("report_date")
+    rd_s = rd.strftime("%d/%m/%Y") if isinstance(rd, date) else (
+        datetime.fromisoformat(rd).strftime("%d/%m/%Y") if rd else "không rõ")
+    counts = {s: sum(1 for f in findings if f.get("severity") == s) for s in SEVERITY_LABEL}
+    _para(doc, f"Ngày của báo cáo được kiểm tra: {rd_s}. Số trích dẫn: {len(citations)}. Phát hiện: "
+               f"{counts['error']} lỗi, {counts['warning']} cảnh báo, {counts['info']} ghi chú.",
+          align="justify", after=6, indent_first=1.0)
+
+    _para(doc, "I. CÁC PHÁT HIỆN", bold=True, align="left", after=6)
+    if findings:
+        rows = [[str(i), SEVERITY_LABEL.get(f.get("severity"), f.get("severity") or ""), f.get("code") or "",
+                 f.get("message") or "", (f.get("text") or "")[:300], f.get("suggestion") or ""]
+                for i, f in enumerate(findings, 1)]
+        _grid_table(doc, ["STT", "Mức độ", "Mã", "Nội dung", "Đoạn văn", "Gợi ý sửa"], rows, [10, 20, 25, 45, 40, 25])
+    else:
+        _para(doc, "Không có phát hiện nào.", italic=True, align="left", after=6)
+
+    _para(doc, "", after=6)
+    _para(doc, "II. DANH SÁCH TRÍCH DẪN", bold=True, align="left", after=6)
+    if citations:
+        rows = []
+        for i, c in enumerate(citations, 1):
+            d = c.get("date")
+            d_s = d.strftime("%d/%m/%Y") if isinstance(d, date) else (
+                datetime.fromisoformat(d).strftime("%d/%m/%Y") if d else "")
+            rows.append([str(i), (c.get("text") or "")[:200], c.get("number") or "", d_s,
+                         STATUS_LABEL.get(c.get("status"), c.get("status") or "")])
+        _grid_table(doc, ["STT", "Trích dẫn", "Số/ký hiệu", "Ngày", "Trạng thái"], rows, [10, 80, 30, 22, 23])
+    else:
+        _para(doc, "Không tìm thấy trích dẫn văn bản nào.", italic=True, align="left", after=6)
+
+    _para(doc, "", after=6)
+    _para(doc, "III. VĂN BẢN ĐÃ ĐÁNH DẤU", bold=True, align="left", after=6)
+    _para(doc, "Tô hồng: lỗi; tô vàng: cảnh báo; tô xanh: ghi chú.", size=12, italic=True, align="left", after=6)
+    _marked_text(doc, text, findings)
+    return _save(doc, "kiem-tra-trich-dan")
+
+
+def _marked_text(doc, text: str, findings: list[dict]) -> None:
+    rank = {"error": 3, "warning": 2, "info": 1}
+    spans = [(f["start"], f["end"], f.get("severity") or "info") for f in findings
+             if isinstance(f.get("start"), int) and isinstance(f.get("end"), int)
+             and 0 <= f["start"] < f["end"] <= len(text)]
+    offset = 0
+    for line in text.split("\n"):
+        a, b = offset, offset + len(line)
+        offset = b + 1
+        if not line.strip():
+            continue
+        par = _para(doc, align="justify", after=6)
+        cuts = sorted({a, b, *(s for s, _, _ in spans if a < s < b), *(e for _, e, _ in spans if a < e < b)})
+        for x, y in zip(cuts, cuts[1:]):
+            cover = [s for s in spans if s[0] <= x and y <= s[1]]
+            sev = max(cover, key=lambda s: rank.get(s[2], 0))[2] if cover else None
+            _run(par, text[x:y], size=13, highlight=_highlight_color(sev) if sev else None)
+
+
+def export_chat_markdown(history: list, *, title: str = "Cuộc trò chuyện") -> Path:
+    """The conversation (list of {"role", "content"} or (user, assistant) pairs) as Markdown."""
+    now = datetime.now()
+    lines = [f"# {title} — Trợ lý soạn báo cáo", "", f"_Xuất lúc {now:%H:%M} ngày {now:%d/%m/%Y}_", ""]
+    for item in history or []:
+        if isinstance(item, (list, tuple)) and len(item) == 2:
+            pairs = [("user", item[0]), ("assistant", item[1])]
+        elif isinstance(item, dict):
+            pairs = [(item.get("role"), item.get("content"))]
+        else:
+            pairs = [(getattr(item, "role", ""), getattr(item, "content", ""))]
+        for role, content in pairs:
+            if not isinstance(content, str) or not content.strip():
+                continue
+            who = "Người dùng" if role == "user" else "Trợ lý"
+            lines += [f"**{who}:**", "", nfc(content.strip()), ""]
+    path = _out_path("tro-chuyen", "md")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
