@@ -45,10 +45,10 @@ _RE_NOI_NHAN = re.compile(r"^(\*\*|_)?(Nơi nhận|NƠI NHẬN)\s*:?")
 _TERMINAL = set(".!?…:;")
 _CLOSERS = "\"'”’)]*_»"
 
-_DIEU_LINE = re.compile(r"^\s{0,3}(?:#{1,6}\s+)?(?:\*\*)?Điều\s+\d+[a-zđ]?\s*[.:]", re.M)
-_ROMAN_LINE = re.compile(r"^\s{0,3}(?:#{1,6}\s+)?(?:\*\*)?(?:[IVX]{1,5})\.\s+\S", re.M)
-_ARABIC_LINE = re.compile(r"^\s{0,3}(?:#{1,6}\s+)?(?:\*\*)?\d{1,2}\.\d{1,2}\.?\s+\S", re.M)
-_CHUONG_LINE = re.compile(r"^\s{0,3}(?:#{1,6}\s+)?(?:\*\*)?(?:Chương|CHƯƠNG)\s+[IVXLC\d]+\b", re.M)
+_DIEU_LINE = re.compile(r"^\s{0,3}(?:#{1,6}\s+)?(?:\*\*)?Điều\s+\d+[a-zđ]?\s*[.:]", re.MULTILINE)
+_ROMAN_LINE = re.compile(r"^\s{0,3}(?:#{1,6}\s+)?(?:\*\*)?(?:[IVX]{1,5})\.\s+\S", re.MULTILINE)
+_ARABIC_LINE = re.compile(r"^\s{0,3}(?:#{1,6}\s+)?(?:\*\*)?\d{1,2}\.\d{1,2}\.?\s+\S", re.MULTILINE)
+_CHUONG_LINE = re.compile(r"^\s{0,3}(?:#{1,6}\s+)?(?:\*\*)?(?:Chương|CHƯƠNG)\s+[IVXLC\d]+\b", re.MULTILINE)
 
 # Cut preferences inside a sentence.
 _CITATION = re.compile(
@@ -62,7 +62,7 @@ _CITATION = re.compile(
 _SENT_END = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s+[\"'“(\[«]?[A-ZĐÀ-ỸÁ-Ỹ0-9\-+•])")
 _CLAUSE_END = re.compile(r"[;:][\"'”’)\]»]*(?=\s)")
 _COMMA = re.compile(r",(?=\s)")
-_ABBREV = {"TP", "Tp", "TT", "TX", "Q", "P", "KT", "TM", "TL", "TUQ", "Q", "ThS", "Ths", "TS", "GS", "PGS", "BS",
+_ABBREV = {"TP", "Tp", "TT", "TX", "Q", "P", "KT", "TM", "TL", "TUQ", "ThS", "Ths", "TS", "GS", "PGS", "BS",
            "CN", "Th", "St", "v.v", "vv", "Đ/c", "đ/c", "Ô", "B", "Nxb", "NXB", "tr", "Tr", "Số", "số"}
 _SPACE = re.compile(r"\s+")
 
@@ -151,6 +151,8 @@ class _Classifier:
 
 
 def _report_heading(clean: str, md: bool) -> dict | None:
+    if _RE_NOI_NHAN.match(clean) and len(clean) <= 12:  # the signature block is not the last section
+        return {"kind": "h", "level": 0, "label": "Nơi nhận", "title": "", "clean": clean, "closing": True}
     m = _RE_PHAN.match(clean)
     if m and (md or not m.group(3) or m.group(3).isupper()):
         return {"kind": "h", "level": 0, "label": f"Phần {m.group(2)}", "title": m.group(3).strip(), "clean": clean}
@@ -481,12 +483,17 @@ def _chunk_report(paras: list[_Para], max_chars: int, base: list[dict] | None = 
     cur_paras: list[_Para] = []
     cur_anc: list[dict] = []
     has_content = False
+    # With numbered headings (I., 1.1.) about, unnumbered ones (a document title) stay out of paths.
+    numbered = any(p.info.get("kind") == "h" and not p.info.get("unnumbered") and not p.info.get("closing")
+                   and p.info["level"] >= 0 for p in paras if p.kind == "heading")
     for p in paras:
-        if p.kind == "heading" and p.info.get("kind") == "h":
+        if p.kind == "heading" and p.info.get("kind") == "h" and not (numbered and p.info.get("unnumbered")):
             h = p.info
             if has_content:
                 sections.append((cur_anc, list(stack), cur_paras))
                 cur_paras, has_content = [], False
+            if h.get("closing"):
+                stack = [e for e in stack if e["level"] < 0]
             while stack and stack[-1]["level"] >= h["level"]:
                 stack.pop()
             if not cur_paras:

@@ -177,8 +177,8 @@ def _load_pdf(data: bytes, name: str, ocr: bool) -> tuple[list[Page], dict, list
                 info = reader.metadata
                 if info and info.title:
                     meta["pdf_title"] = nfc(str(info.title))
-            except Exception:  # noqa: BLE001 - metadata is optional
-                pass
+            except Exception as e:  # noqa: BLE001 - metadata is optional
+                log.debug("pdf metadata unreadable: %s", e)
         except LoadError:
             raise
         except FileNotDecryptedError as e:
@@ -201,7 +201,7 @@ def _load_pdf(data: bytes, name: str, ocr: bool) -> tuple[list[Page], dict, list
             try:
                 for i, text in _ocr_pdf(data, blank):
                     texts[i] = text
-            except Exception as e:  # noqa: BLE001 - report as a user-facing error
+            except Exception as e:
                 raise LoadError("scanned", f"Tệp '{name}' là bản scan và nhận dạng chữ (OCR) bị lỗi: {e}. "
                                            "Cách khắc phục: dùng bản PDF xuất từ Word.") from e
             pages_txt = _page_list(i + 1 for i in blank)
@@ -325,7 +325,7 @@ def _load_docx(data: bytes, name: str, limit: int) -> tuple[list[Page], dict, li
             meta["docx_title"] = nfc(core.title)
     except LoadError:
         raise
-    except Exception as e:  # noqa: BLE001 - python-docx raises many kinds on a malformed package
+    except Exception as e:
         raise _corrupt(name, "Word .docx") from e
     result = [Page(n + 1, nfc("\n\n".join(lines))) for n, lines in enumerate(pages)]
     return result, meta, []
@@ -391,7 +391,8 @@ def _docx_table_rows(table) -> list[str]:
         last = None
         try:
             row_cells = row.cells
-        except Exception:  # noqa: BLE001 - malformed spans
+        except Exception as e:  # noqa: BLE001 - malformed spans
+            log.debug("table row skipped: %s", e)
             continue
         for cell in row_cells:
             if last is not None and cell._tc is last:  # a merged cell repeats
@@ -477,8 +478,8 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         best = from_bytes(data).best()
         if best is not None and best.encoding:
             return str(best), best.encoding
-    except Exception:  # noqa: BLE001
-        pass
+    except Exception as e:  # noqa: BLE001
+        log.debug("charset-normalizer failed: %s", e)
     raise _encoding_error(name)
 
 

@@ -95,12 +95,12 @@ def _fix_caps(original: str, converted: str) -> str:
         word = m.group()
         src = original[m.start():m.end()]
         uppers = sum(1 for c in word if c.isupper())
-        if uppers >= 2 and word != word.upper():
-            # Upper-case only if every lowercase letter came from a TCVN3 code.
-            if all(not c.islower() or s in CHAR_MAP for c, s in zip(word, src)):
-                out.append(converted[last:m.start()])
-                out.append(word.upper())
-                last = m.end()
+        # Upper-case only if every lowercase letter came from a TCVN3 code.
+        if (uppers >= 2 and word != word.upper()
+                and all(not c.islower() or s in CHAR_MAP for c, s in zip(word, src, strict=True))):
+            out.append(converted[last:m.start()])
+            out.append(word.upper())
+            last = m.end()
     out.append(converted[last:])
     return "".join(out)
 

@@ -65,6 +65,8 @@ def test_seed_report_sections_limits_coverage():
     assert c13[0].text.startswith("II. KẾT QUẢ SAU 01 NĂM VẬN HÀNH > 1. Kết quả thực hiện\n1.3. Phân quyền")
     assert all(c.text.startswith("II. KẾT QUẢ") for c in c13)
     assert all(c.page == 1 for c in chunks)
+    # the signature block is its own piece, not part of the last section
+    assert chunks[-1].section == "Nơi nhận" and "V > 3" in sections
 
 
 def test_seed_page_break_inside_sentence_is_joined():
@@ -97,7 +99,7 @@ def test_decree_one_chunk_per_dieu_or_khoan():
     dieu_chunks = [c for c in chunks if "dieu" in c.meta]
     numbers = sorted({int(c.meta["dieu"]) for c in dieu_chunks})
     assert numbers == list(range(1, 25))
-    headings = dict(re.findall(r"^### (Điều (\d+)\. .*)$", doc.text, re.M)[i][::-1] for i in range(24))
+    headings = dict(re.findall(r"^### (Điều (\d+)\. .*)$", doc.text, re.MULTILINE)[i][::-1] for i in range(24))
     for c in dieu_chunks:
         heading = headings[c.meta["dieu"]]
         assert c.text.startswith(heading[:60]), (c.section, c.text[:80])
@@ -232,3 +234,42 @@ def test_property_never_loses_text_never_exceeds_limit(pages, max_chars):
     assert _ns("".join(_body(c) for c in chunks)) == _ns(doc.text)
     pages_seen = [c.page for c in chunks]
     assert pages_seen == sorted(pages_seen)
+
+
+def test_real_pdf_pages_and_sections(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    import makefiles as mk
+
+    font = mk.dejavu_font()
+    if font is None:
+        pytest.skip("DejaVuSans.ttf not found (apt-get install fonts-dejavu-core)")
+    pages = mk.report_pages(4)
+    pages[1] = "II. KIẾN NGHỊ\n" + pages[1]
+    pdf = mk.make_text_pdf(tmp_path / "bc.pdf", pages, font)
+    chunks = chunk_document(load(pdf), max_chars=500)
+    _check_invariants(chunks, 500)
+    assert {c.page for c in chunks} == {1, 2, 3, 4}
+    assert any(c.section == "II > 1.2" and c.page == 2 for c in chunks)
+    assert any("Nghị định số 120/2025/NĐ-CP ngày 11/6/2025" in c.text for c in chunks)
+
+
+def test_docx_report_title_stays_out_of_paths(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    import makefiles as mk
+
+    p = mk.make_docx(tmp_path / "bc.docx", [
+        ("title", "BÁO CÁO TỔNG KẾT NĂM 2025"),
+        ("h1", "I. KẾT QUẢ"), ("h2", "1. Hộ tịch"), ("p", "Đăng ký khai sinh 120 trường hợp."),
+        ("table", [["Chỉ tiêu", "Kết quả"], ["Khai sinh", "120"]]),
+        ("h2", "2. Chứng thực"), ("p", "Chứng thực 1.250 bản sao."),
+        ("h1", "II. KIẾN NGHỊ"), ("p", "Đề nghị bố trí biên chế."),
+    ])
+    chunks = chunk_document(load(p))
+    assert [c.section for c in chunks] == ["I > 1", "I > 2", "II"]
+    assert chunks[0].text.startswith("BÁO CÁO TỔNG KẾT NĂM 2025\nI. KẾT QUẢ\n1. Hộ tịch")
+    assert "Chỉ tiêu | Kết quả\nKhai sinh | 120" in chunks[0].text
+    assert chunks[1].text.startswith("I. KẾT QUẢ\n2. Chứng thực")

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
-import makefiles as mk  # noqa: E402
+import makefiles as mk
 
-from assistant import tcvn3  # noqa: E402
-from assistant.loaders import SUPPORTED, LoadError, load, load_bytes, ocr_available  # noqa: E402
+from assistant import tcvn3
+from assistant.loaders import SUPPORTED, LoadError, load, load_bytes, ocr_available
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 FONT = mk.dejavu_font()
