@@ -109,16 +109,18 @@ def _label(c: Citation) -> str:
 
 # --- header -----------------------------------------------------------------------------------
 
-_HDR_NUMBER = re.compile(r"^[ \t*|#>_]*(?P<so>so)(?P<colon>[ \t]{0,3}:?)(?P<rest>[^\n|]{0,60})", re.M)
+_HDR_NUMBER = re.compile(r"^[ \t*|#>_]*(?P<so>so)(?![a-z_])(?P<colon>[ \t]{0,3}:?)(?P<rest>[^\n|]{0,60})", re.M)
 _HDR_MOTTO = re.compile(r"doc lap[ \t]*-?[ \t]*tu do[ \t]*-?[ \t]*hanh phuc")
 
 
 def _check_header(ctx: _Ctx, header: dict) -> list[Finding]:
     out: list[Finding] = []
     t, s = ctx.t, ctx.s
-    zone = min(len(s), 3000)
+    fm = re.match(r"\A\s*---\n.*?\n---\n", s, re.S)  # Markdown front matter is not the header
+    z0 = fm.end() if fm else 0
+    zone = min(len(s), z0 + 3000)
     m = None
-    for cand in _HDR_NUMBER.finditer(s, 0, zone):
+    for cand in _HDR_NUMBER.finditer(s, z0, zone):
         rest = cand.group("rest")
         if re.search(r"[/-]", rest) and not re.search(r"[a-z]{3,} [a-z]{3,}", rest.split("/")[0]):
             m = cand
@@ -159,7 +161,7 @@ def _check_header(ctx: _Ctx, header: dict) -> list[Finding]:
                 f"\"{header.get('issuer')}\" (viết tắt đúng: {right.code}).", *span,
                 suggestion=raw_s.replace(code, right.code) if code in raw_s else None))
 
-    dm = P.HEADER_DATE_RE.search(s, 0, zone)
+    dm = P.HEADER_DATE_RE.search(s, z0, zone)
     if dm:
         d_raw, m_raw = t[dm.start("d"):dm.end("d")].strip(), t[dm.start("m"):dm.end("m")].strip()
         span = (dm.start("place"), dm.end("y"))
@@ -194,7 +196,7 @@ def _check_header(ctx: _Ctx, header: dict) -> list[Finding]:
                     out.append(ctx.finding("format", "info",
                                            "Tháng từ 3 trở đi không cần số 0 phía trước (NĐ 30/2020).", *span,
                                            suggestion=f"{place}, {good}"))
-    mm = _HDR_MOTTO.search(s, 0, zone)
+    mm = _HDR_MOTTO.search(s, z0, zone)
     if mm and t[mm.start():mm.end()] != "Độc lập - Tự do - Hạnh phúc":
         out.append(ctx.finding("format", "info", "Tiêu ngữ viết đúng là \"Độc lập - Tự do - Hạnh phúc\".",
                                mm.start(), mm.end(), suggestion="Độc lập - Tự do - Hạnh phúc"))
@@ -457,6 +459,9 @@ def _check_numbered(ctx: _Ctx, c: Citation, seen: set[str], local_dates: dict[st
                                   f"{_label(c)} ban hành ngày {_d(entry.date)}, sau ngày của báo cáo.", c.start, c.end))
     elif _is_central(parts):
         c.status = "unknown"
+    else:
+        c.status = "local"
+    if c.status == "unknown" and parts.key not in seen:
         sev = "info" if issuer is not None and issuer.kind == "party" else "warning"
         near = [e for e in ctx.registry.candidates(parts.serial_int) if parse_number(e.number).issuer_code == parts.issuer_code]
         sugg = " hoặc ".join(e.number for e in near[:3]) if near else None
@@ -464,8 +469,6 @@ def _check_numbered(ctx: _Ctx, c: Citation, seen: set[str], local_dates: dict[st
                               f"Không tìm thấy {_label(c)} trong danh mục văn bản; chưa kiểm tra được ngày ban hành, "
                               "cơ quan ban hành và trích yếu — cần đối chiếu với văn bản gốc.",
                               c.start, c.number_span[1], suggestion=(f"Có phải {sugg}?" if sugg else None)))
-    else:
-        c.status = "local"
 
     # The same local number cited twice with different dates in the same year.
     if c.date and not parts.year:
@@ -493,7 +496,7 @@ def _check_numbered(ctx: _Ctx, c: Citation, seen: set[str], local_dates: dict[st
         if not c.title:
             missing.append("trích yếu")
         if missing:
-            sev = "warning" if "ngày ban hành" in missing else "info"
+            sev = "warning" if c.explicit_type and "ngày ban hành" in missing else "info"
             sugg = format_citation(entry) if entry is not None else None
             fs.append(ctx.finding("incomplete-citation", sev,
                                   f"Lần viện dẫn đầu tiên của {_label(c)} còn thiếu: {', '.join(missing)} (NĐ 30/2020).",

@@ -250,6 +250,8 @@ def _find(t: str, s: str) -> list[Citation]:
             if tb is not None:
                 if not tb[0].bare_ok or P.BARE_REJECT_NEXT_RE.match(s, ne):
                     continue
+                if re.fullmatch(r"(?:19|20)\d\d", s[ns:ne]) and not s[tb[2]:ns].strip(" :"):
+                    continue  # "Luật … 2025": a year, not a number
             elif prev is not None and prev.form == "bare" and P.CONTINUATION_RE.fullmatch(s, prev.end, ne):
                 tb = None
             else:

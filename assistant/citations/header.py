@@ -18,6 +18,7 @@ HEADER_LINES = 60
 _FRONT = re.compile(r"\A\s*---\n(.*?)\n---\n", re.S)
 _MARKUP = re.compile(r"^[#>*_\s]+|[*_]+$")
 _NUMBER_LINE = re.compile(r"^(?:(?:luat|bo luat|phap lenh) )?so {0,3}:? {0,8}(?P<num>[^\s].*?)?\s*$")
+_DATE_LINE = re.compile(r"^(?:[^\d,]{1,60}, {0,3})?ngay")
 _DATE_IN_LINE = re.compile(r"ngay {0,3}(?P<d>\d{1,2}) {1,3}thang {1,3}(?P<m>\d{1,2}) {1,3}nam {1,3}(?P<y>\d{4})")
 _NATIONAL = ("cong hoa xa hoi chu nghia viet nam", "doc lap", "dang cong san viet nam")
 _SEPARATOR = re.compile(r"^[\W_]*$")
@@ -88,7 +89,7 @@ def read_header(text: str) -> dict:
                 mm = P.NUMBER_RE.search(P.shadow(raw))
                 if mm and mm.lastgroup != "bare" and re.match(r"\s*\d", raw):
                     out["number"] = parse_number(raw[mm.start():mm.end()]).number
-        if date_idx is None:
+        if date_idx is None and len(f) < 100 and _DATE_LINE.match(f):
             m = _DATE_IN_LINE.search(f)
             if m:
                 date_idx = i
@@ -111,7 +112,7 @@ def read_header(text: str) -> dict:
             break
         if names and _PLACE_PREFIX.match(f):
             names[-1] = f"{names[-1]} {ln}"
-        else:
+        elif any(f == w or f.startswith(w + " ") for w in P.ORG_WORDS):
             names.append(ln)
     if names:
         out["issuer"] = names[-1]

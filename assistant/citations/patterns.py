@@ -109,6 +109,7 @@ for _i, _raw in zip(ISSUER_LIST, ISSUERS["issuers"]):
     for _p in _raw["phrases"]:
         ISSUER_BY_PHRASE.setdefault(fkey(_p), _i)
 PLACE_WORDS = [fkey(p) for p in ISSUERS["places"]]
+ORG_WORDS = tuple(sorted({fkey(w) for w in ISSUERS["organisation_words"]}, key=len, reverse=True))
 
 # Canonical spelling of every known abbreviation, keyed by its exact, upper and folded form.
 CANONICAL_CODES: dict[str, str] = {}
