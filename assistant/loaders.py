@@ -154,12 +154,7 @@ def _load_pdf(data: bytes, name: str, ocr: bool) -> tuple[list[Page], dict, list
         try:
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted:
-                try:
-                    ok = reader.decrypt("")
-                except DependencyError as e:
-                    raise LoadError("encrypted", f"Tệp '{name}' được mã hóa AES; máy thiếu thư viện giải mã "
-                                                 "(gói Python 'cryptography'). Cách khắc phục: cài gói cryptography, "
-                                                 "hoặc in/xuất lại PDF không đặt mật khẩu.") from e
+                ok = reader.decrypt("")  # DependencyError (AES without 'cryptography') -> PDFium below
                 if not ok:
                     raise LoadError("encrypted", f"Tệp '{name}' được bảo vệ bằng mật khẩu nên không đọc được. "
                                                  "Cách khắc phục: mở bằng mật khẩu rồi lưu lại bản không mật khẩu "
@@ -181,6 +176,10 @@ def _load_pdf(data: bytes, name: str, ocr: bool) -> tuple[list[Page], dict, list
                 log.debug("pdf metadata unreadable: %s", e)
         except LoadError:
             raise
+        except DependencyError as e:
+            # AES-encrypted and the 'cryptography' package is missing: PDFium decrypts on its own.
+            texts = _pdfium_texts(data, name, e)
+            warnings.append(f"Tệp '{name}' được mã hóa AES (mật khẩu rỗng); đã đọc bằng PDFium.")
         except FileNotDecryptedError as e:
             raise LoadError("encrypted", f"Tệp '{name}' được bảo vệ bằng mật khẩu nên không đọc được. "
                                          "Cách khắc phục: lưu lại bản không mật khẩu.") from e
@@ -221,6 +220,27 @@ def _load_pdf(data: bytes, name: str, ocr: bool) -> tuple[list[Page], dict, list
                             "(ảnh scan hoặc trang trắng) nên bị bỏ qua.")
     pages = [Page(i + 1, t) for i, t in enumerate(texts)]
     return pages, meta, warnings
+
+
+def _pdfium_texts(data: bytes, name: str, cause: Exception) -> list[str]:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data, password="")
+    except pdfium.PdfiumError as e:
+        raise LoadError("encrypted", f"Tệp '{name}' được mã hóa AES và không mở được (cần mật khẩu hoặc gói "
+                                     "Python 'cryptography'). Cách khắc phục: lưu lại bản PDF không đặt mật khẩu.") from e
+    try:
+        texts = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            tp = page.get_textpage()
+            texts.append(tp.get_text_range())
+            tp.close()
+            page.close()
+        return texts
+    finally:
+        pdf.close()
 
 
 def _page_list(nums) -> str:

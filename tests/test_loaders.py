@@ -73,6 +73,20 @@ def test_pdf_encrypted_empty_user_password_opens(tmp_path):
 
 
 @needs_font
+def test_pdfium_fallback_for_aes_without_cryptography(tmp_path):
+    # pypdf needs the 'cryptography' package for AES; the loader then reads through PDFium.
+    from assistant.loaders import _pdfium_texts
+
+    open_pdf = mk.make_text_pdf(tmp_path / "a.pdf", [mk.PANGRAM, "Trang hai"], FONT, encrypt="")
+    texts = _pdfium_texts(open_pdf.read_bytes(), "a.pdf", None)
+    assert len(texts) == 2 and "chữ tài chữ mệnh" in texts[0]
+    locked = mk.make_text_pdf(tmp_path / "b.pdf", [mk.PANGRAM], FONT, encrypt="bi-mat")
+    with pytest.raises(LoadError) as ei:
+        _pdfium_texts(locked.read_bytes(), "b.pdf", None)
+    assert ei.value.code == "encrypted"
+
+
+@needs_font
 def test_pdf_truncated_is_corrupt(tmp_path):
     p = mk.make_text_pdf(tmp_path / "full.pdf", [mk.PANGRAM] * 3, FONT)
     data = p.read_bytes()
