@@ -319,13 +319,25 @@ def chat_export(history: list | None, last: dict | None, unit: str = "", number:
         return gr.update(value=None, visible=False), status_html(user_error(exc), ok=False)
 
 
+def message_text(content) -> str:
+    """A chat message's text: Gradio 6 sends content as a string or a list of {"type", "text"} parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return content.get("text") or ""
+    if isinstance(content, (list, tuple)):
+        return "".join(message_text(p) for p in content)
+    return ""
+
+
 def _plain_history(history: list) -> list[dict]:
     out = []
     for m in history:
         content = m.get("content") if isinstance(m, dict) else getattr(m, "content", "")
         role = m.get("role") if isinstance(m, dict) else getattr(m, "role", "")
-        if isinstance(content, str):
-            out.append({"role": role, "content": html.unescape(content)})
+        text = message_text(content)
+        if text.strip():
+            out.append({"role": role, "content": html.unescape(text)})
     return out
 
 
@@ -712,7 +724,7 @@ def _check_tab(settings):
 
 def _summary_tab():
     with gr.Row():
-        doc = gr.Dropdown(label="Báo cáo đã nạp", choices=[], scale=3, elem_id="summary-doc")
+        doc = gr.Dropdown(label="Báo cáo đã nạp", choices=[], scale=3, elem_id="summary-doc", allow_custom_value=True)
         file = gr.File(label="Hoặc tải lên báo cáo", file_types=list(ALLOWED_EXT), scale=2)
     run = gr.Button("Tóm tắt", variant="primary")
     status = gr.HTML()
@@ -736,7 +748,7 @@ def _docs_tab(sum_dd):
             upload_status = gr.HTML(elem_id="docs-upload-status")
         with gr.Column():
             gr.Markdown("### Xóa tài liệu")
-            del_dd = gr.Dropdown(label="Tài liệu", choices=[], elem_id="docs-delete-choice")
+            del_dd = gr.Dropdown(label="Tài liệu", choices=[], elem_id="docs-delete-choice", allow_custom_value=True)
             del_btn = gr.Button("Xóa khỏi chỉ mục", variant="stop")
             del_status = gr.HTML()
     with gr.Accordion("Thêm văn bản địa phương vào danh mục (để kiểm tra trích dẫn)", open=False):
