@@ -420,6 +420,17 @@ def _marked_text(doc, text: str, findings: list[dict]) -> None:
             _run(par, text[x:y], size=13, highlight=_highlight_color(sev) if sev else None)
 
 
+def _message_text(content) -> str:
+    """Message content as text: a string, or Gradio's list of {"type": "text", "text"} parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return content.get("text") or ""
+    if isinstance(content, (list, tuple)):
+        return "".join(_message_text(p) for p in content)
+    return ""
+
+
 def export_chat_markdown(history: list, *, title: str = "Cuộc trò chuyện") -> Path:
     """The conversation (list of {"role", "content"} or (user, assistant) pairs) as Markdown."""
     now = datetime.now()
@@ -432,7 +443,8 @@ def export_chat_markdown(history: list, *, title: str = "Cuộc trò chuyện") 
         else:
             pairs = [(getattr(item, "role", ""), getattr(item, "content", ""))]
         for role, content in pairs:
-            if not isinstance(content, str) or not content.strip():
+            content = _message_text(content)
+            if not content.strip():
                 continue
             who = "Người dùng" if role == "user" else "Trợ lý"
             lines += [f"**{who}:**", "", nfc(content.strip()), ""]
