@@ -68,18 +68,20 @@ def allowed_doc_ids(index: Index, f: Filters) -> set[str] | None:
     return out
 
 
-def _named_documents(index: Index, numbers: list[str]) -> list[str]:
-    """Documents whose số/ký hiệu the query names, in full ("120/2025/NĐ-CP") or by number only ("120")."""
-    if not numbers:
+def _named_documents(index: Index, refs: list) -> list[str]:
+    """Documents whose số/ký hiệu the query names: in full ("120/2025/NĐ-CP") or in part ("Nghị định 120")."""
+    if not refs:
         return []
     found = []
     for rec in index.documents():
         if not rec.number:
             continue
         have = rec.number.upper()
-        for n in numbers:
-            n = n.upper()
-            if have == n or ("/" not in n and have.split("/")[0].split("-")[0] == n):
+        for ref in refs:
+            n = ref.number.upper()
+            if ref.partial and ref.type and rec.kind and _norm(ref.type) != _norm(rec.kind):
+                continue
+            if have == n or (ref.partial and (have.startswith(n + "/") or have.split("/")[0].split("-")[0] == n)):
                 found.append(rec.doc_id)
                 break
     return found
@@ -113,7 +115,7 @@ def retrieve(query: str, k: int | None = None, filters: dict | Filters | None = 
 
     # A query that names a document puts that document's chunks (and the named Điều) first.
     pinned: list[str] = []
-    named = [d for d in _named_documents(index, info.numbers) if d in complete]
+    named = [d for d in _named_documents(index, info.refs) if d in complete]
     if named:
         named_chunks = index.chunk_ids_for(named)
         ranked = [i for i, _ in index.bm25.search(query, depth, folded=info.unaccented, allowed=named_chunks)]
