@@ -6,9 +6,11 @@ entry supports a `warning`; style and completeness points are `warning` or `info
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from assistant.text import nfc
 
@@ -18,6 +20,25 @@ from .format import format_citation, format_date, law_name
 from .header import read_header
 from .normalise import NumberParts, normalise_number, parse_number
 from .resolve import Registry, RegistryEntry, default_registry
+
+
+# Inline patterns, compiled once at import.
+_FRONT_MATTER = re.compile(r"\A\s*---\n.*?\n---\n", re.S)
+_RX1 = re.compile(r"[/-]")
+_RX2 = re.compile(r"[a-z]{3,} [a-z]{3,}")
+_RX3 = re.compile(r"[\s/-]")
+_RX4 = re.compile(r"(\d+)")
+_RX5 = re.compile(r"\s[/-]|[/-]\s")
+_RX6 = re.compile(r"\s{2,}")
+_RX7 = re.compile(r"([A-Za-zĐđ]+)\s*$")
+_RX8 = re.compile(r"\d+$")
+_RX9 = re.compile(r"\([^)]*\)")
+_RX10 = re.compile(r"[a-z0-9]+")
+_RX11 = re.compile(r"(\d{4})")
+_RX12 = re.compile(r"\s*\(.*?\)")
+_RX13 = re.compile(r"[ ,:;.\n]*(?:co )?")
+_RX14 = re.compile(r"[^.;\n]{0,60}")
+_RX15 = re.compile(r"[ ,:.]*")
 
 
 @dataclass
@@ -116,13 +137,13 @@ _HDR_MOTTO = re.compile(r"doc lap[ \t]*-?[ \t]*tu do[ \t]*-?[ \t]*hanh phuc")
 def _check_header(ctx: _Ctx, header: dict) -> list[Finding]:
     out: list[Finding] = []
     t, s = ctx.t, ctx.s
-    fm = re.match(r"\A\s*---\n.*?\n---\n", s, re.S)  # Markdown front matter is not the header
+    fm = _FRONT_MATTER.match(s)  # Markdown front matter is not the header
     z0 = fm.end() if fm else 0
     zone = min(len(s), z0 + 3000)
     m = None
     for cand in _HDR_NUMBER.finditer(s, z0, zone):
         rest = cand.group("rest")
-        if re.search(r"[/-]", rest) and not re.search(r"[a-z]{3,} [a-z]{3,}", rest.split("/")[0]):
+        if _RX1.search(rest) and not _RX2.search(rest.split("/")[0]):
             m = cand
             break
     if m:
@@ -131,21 +152,21 @@ def _check_header(ctx: _Ctx, header: dict) -> list[Finding]:
         lead = len(raw) - len(raw.lstrip())
         raw_s = raw.strip()
         span = (m.start("so"), rest_start + lead + len(raw_s))
-        if re.match(r"[\s/-]", raw_s) or raw_s[:1] in "/-":
+        if _RX3.match(raw_s) or raw_s[:1] in "/-":
             out.append(ctx.finding("format", "info", "Số văn bản đang để trống (chưa lấy số tại Văn thư).",
                                    *span))
         else:
-            mm = re.match(r"(\d+)", raw_s)
+            mm = _RX4.match(raw_s)
             problems, fixed = [], raw_s
             if " " in m.group("colon") and ":" in m.group("colon"):
                 problems.append("không có dấu cách trước dấu hai chấm sau chữ \"Số\"")
-            if re.search(r"\s[/-]|[/-]\s", raw_s):
+            if _RX5.search(raw_s):
                 problems.append("không có dấu cách quanh dấu \"/\" và \"-\"")
             if mm and int(mm.group(1)) < 10 and len(mm.group(1)) == 1:
                 problems.append("số nhỏ hơn 10 phải ghi thêm số 0 phía trước")
                 fixed = "0" + fixed
             if problems:
-                num = normalise_number(re.split(r"\s{2,}", fixed)[0])
+                num = normalise_number(_RX6.split(fixed)[0])
                 out.append(ctx.finding("format", "warning",
                                        "Số, ký hiệu văn bản chưa đúng thể thức (NĐ 30/2020, Phụ lục I): "
                                        + "; ".join(problems) + ".", *span, suggestion=f"Số: {num}"))
@@ -204,7 +225,7 @@ def _check_header(ctx: _Ctx, header: dict) -> list[Finding]:
 
 
 def _code_after(raw: str) -> str | None:
-    m = re.search(r"([A-Za-zĐđ]+)\s*$", raw)
+    m = _RX7.search(raw)
     return m.group(1) if m else None
 
 
@@ -225,7 +246,7 @@ def _issuer_code_of(name: str | None) -> str | None:
 
 
 def _compatible(phrase_code: str, number_code: str) -> bool:
-    a, b = P.fkey(phrase_code), P.fkey(re.sub(r"\d+$", "", number_code))
+    a, b = P.fkey(phrase_code), P.fkey(_RX8.sub("", number_code))
     if a == b:
         return True
     ia, ib = P.ISSUER_BY_CODE.get(a), P.ISSUER_BY_CODE.get(b)
@@ -279,18 +300,40 @@ _STOP_SYLLABLES = {"cua", "va", "ve", "viec", "cac", "trong", "tai", "theo", "do
 _LEADING = re.compile(r"^(?:quy dinh (?:chi tiet )?(?:ve )?|ve viec |ve |v/v |ban hanh )")
 
 
-def _bigrams(title: str) -> set[str]:
-    f = P.fkey(re.sub(r"\([^)]*\)", " ", title))
+@lru_cache(maxsize=4096)
+def _bigrams(title: str) -> frozenset[str]:
+    f = P.fkey(_RX9.sub(" ", title))
     f = _LEADING.sub("", f)
-    words = [w for w in re.findall(r"[a-z0-9]+", f)]
-    return {f"{a} {b}" for a, b in zip(words, words[1:]) if not (a in _STOP_SYLLABLES and b in _STOP_SYLLABLES)}
+    words = [w for w in _RX10.findall(f)]
+    return frozenset(f"{a} {b}" for a, b in zip(words, words[1:]) if not (a in _STOP_SYLLABLES and b in _STOP_SYLLABLES))
 
 
-def _title_score(cited: str, reference: str) -> float:
+def _title_weights(registry: Registry) -> dict[str, float]:
+    """IDF of title bigrams over the registry: 'tu phap' says more than 'linh vuc'."""
+    cache = getattr(registry, "_title_idf", None)
+    entries = [e for e in registry if e.title]
+    if cache is not None and cache[0] == len(entries):
+        return cache[1]
+    df: dict[str, int] = {}
+    for e in entries:
+        for b in _bigrams(e.title):
+            df[b] = df.get(b, 0) + 1
+    n = len(entries)
+    idf = {b: math.log(1 + n / (1 + k)) for b, k in df.items()}
+    registry._title_idf = (len(entries), idf)
+    return idf
+
+
+def _title_score(cited: str, reference: str, idf: dict[str, float] | None = None) -> float:
+    """Weighted share of the cited title's bigrams found in the reference title (accent-folded)."""
     a, b = _bigrams(cited), _bigrams(reference)
     if not a:
         return 1.0
-    return len(a & b) / len(a)
+    if idf is None:
+        return len(a & b) / len(a)
+    default = max(idf.values(), default=1.0)
+    total = sum(idf.get(x, default) for x in a)
+    return sum(idf.get(x, default) for x in a & b) / total
 
 
 def _severity(entry: RegistryEntry) -> str:
@@ -333,7 +376,7 @@ def _check_law(ctx: _Ctx, c: Citation) -> list[Finding]:
     fs: list[Finding] = []
     year = c.date.year if c.date else None
     if year is None and c.date_text:
-        m = re.search(r"(\d{4})", c.date_text)
+        m = _RX11.search(c.date_text)
         year = int(m.group(1)) if m else None
     hits = ctx.registry.lookup_law(c.law_name or "", year)
     if len(hits) != 1:
@@ -373,7 +416,7 @@ def _check_numbered(ctx: _Ctx, c: Citation, seen: set[str], local_dates: dict[st
     type_span = (c.start, c.number_span[1])
     dtype = P.TYPE_BY_NAME.get(c.doc_type) if c.doc_type else None
     code_fold = P.fkey(parts.type_code or "")
-    issuer_fold = P.fkey(re.sub(r"\d+$", "", parts.issuer_code or ""))
+    issuer_fold = P.fkey(_RX8.sub("", parts.issuer_code or ""))
     issuer = P.ISSUER_BY_CODE.get(issuer_fold)
     type_flagged = False
 
@@ -434,7 +477,7 @@ def _check_numbered(ctx: _Ctx, c: Citation, seen: set[str], local_dates: dict[st
                               *c.number_span, suggestion=f"{parts.serial}-{parts.type_code}/{parts.issuer_code}"))
 
     # Spacing inside the number as written.
-    if c.number_text and re.search(r"\s[/-]|[/-]\s", c.number_text):
+    if c.number_text and _RX5.search(c.number_text):
         fs.append(ctx.finding("format", "warning", "Số, ký hiệu không có dấu cách quanh dấu \"/\" và \"-\".",
                               *c.number_span, suggestion=c.number))
 
@@ -515,12 +558,13 @@ def _against_entry(ctx: _Ctx, c: Citation, entry: RegistryEntry, parts: NumberPa
                               f"{_d(c.date)}{note}. Nguồn: {src}.", *c.date_span,
                               suggestion=f"ngày {format_date(entry.date)}"))
     if c.title and entry.title and c.title_span:
-        own = _title_score(c.title, entry.title)
+        idf = _title_weights(ctx.registry)
+        own = _title_score(c.title, entry.title, idf)
         best, best_score = None, 0.0
         for other in ctx.registry:
             if other.number == entry.number or not other.title:
                 continue
-            sc = _title_score(c.title, other.title)
+            sc = _title_score(c.title, other.title, idf)
             if sc > best_score:
                 best, best_score = other, sc
         if best is not None and best_score >= 0.6 and best_score >= own + 0.25:
@@ -530,7 +574,7 @@ def _against_entry(ctx: _Ctx, c: Citation, entry: RegistryEntry, parts: NumberPa
                                   f"{best.doc_type or ''} số {best.number} ({best.title}). Trích yếu đúng của "
                                   f"{entry.number}: \"{entry.title}\". Nguồn: {src}.", *c.title_span,
                                   suggestion=format_citation(entry)))
-        elif own < 0.25 and len(_bigrams(c.title)) >= 3:
+        elif own < 0.35 and len(_bigrams(c.title)) >= 3:
             fs.append(ctx.finding("title-mismatch", "warning",
                                   f"Trích yếu không khớp với {entry.doc_type or ''} số {entry.number}: \"{entry.title}\". "
                                   f"Nguồn: {src}.", *c.title_span, suggestion=format_citation(entry)))
@@ -540,7 +584,7 @@ def _against_entry(ctx: _Ctx, c: Citation, entry: RegistryEntry, parts: NumberPa
                               f"{entry.number} là {entry.doc_type}, không phải {c.doc_type}. Nguồn: {src}.",
                               c.start, c.number_span[1], suggestion=f"{entry.doc_type} số {entry.number}"))
     if c.issuer_code and entry.issuer:
-        code = _issuer_code_of(re.sub(r"\s*\(.*?\)", "", entry.issuer))
+        code = _issuer_code_of(_RX12.sub("", entry.issuer))
         if code and not _compatible(c.issuer_code, code) and _compatible(c.issuer_code, parts.issuer_code or code):
             fs.append(ctx.finding("issuer-mismatch", sev,
                                   f"{entry.number} do {entry.issuer} ban hành, không phải \"{c.issuer}\". Nguồn: {src}.",
@@ -567,11 +611,11 @@ def _check_sums(ctx: _Ctx) -> list[Finding]:
             continue
         total = qtys[-1]
         gap = s[total.end():m.start()]
-        if not re.fullmatch(r"[ ,:;.\n]*(?:co )?", gap) and not re.fullmatch(r"[^.;\n]{0,60}", gap):
+        if not _RX13.fullmatch(gap) and not _RX14.fullmatch(gap):
             continue
         before = s[max(0, total.start() - 80):total.start()]
         last_break = max(before.rfind(". "), before.rfind("\n"), before.rfind(";"))
-        if "tong" not in before[last_break + 1:] and len(gap.strip(" ,:")) > 0 and not re.fullmatch(r"[ ,:.]*", gap):
+        if "tong" not in before[last_break + 1:] and len(gap.strip(" ,:")) > 0 and not _RX15.fullmatch(gap):
             continue
         unit = total.group("u")
         end_m = _SENT_END.search(s, m.end(), min(len(s), m.end() + P.SUM_WINDOW))

@@ -17,6 +17,11 @@ from . import patterns as P
 from .normalise import parse_number
 
 
+# Inline patterns, compiled once at import.
+_RX1 = re.compile(r"\d+$")
+_RX2 = re.compile(r"(?:19|20)\d\d")
+
+
 @dataclass
 class Citation:
     text: str
@@ -93,7 +98,7 @@ def _trim_number(t: str, start: int, end: int) -> int:
         tail = raw[last.end():]
         if "/" in tail or "-" in tail:
             return start + len(raw)
-        letters = re.sub(r"\d+$", "", tail)
+        letters = _RX1.sub("", tail)
         if P.fkey(letters) in P.KNOWN_CODE_FOLDS:
             return start + len(raw)
         raw = raw[:last.start()]
@@ -250,7 +255,7 @@ def _find(t: str, s: str) -> list[Citation]:
             if tb is not None:
                 if not tb[0].bare_ok or P.BARE_REJECT_NEXT_RE.match(s, ne):
                     continue
-                if re.fullmatch(r"(?:19|20)\d\d", s[ns:ne]) and not s[tb[2]:ns].strip(" :"):
+                if _RX2.fullmatch(s[ns:ne]) and not s[tb[2]:ns].strip(" :"):
                     continue  # "Luật … 2025": a year, not a number
             elif prev is not None and prev.form == "bare" and P.CONTINUATION_RE.fullmatch(s, prev.end, ne):
                 tb = None

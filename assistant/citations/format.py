@@ -12,6 +12,11 @@ from .normalise import parse_number
 from .patterns import QH_TYPES  # noqa: F401  (kept for callers that format by type family)
 from .resolve import RegistryEntry
 
+# Inline patterns, compiled once at import.
+_RX1 = re.compile(r"(.*?)\s*\((.*?)\)\s*$")
+_RX2 = re.compile(r"\s*\([^)]*\)\s*$")
+
+
 _BY_NAME = ("Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp")
 
 
@@ -25,7 +30,7 @@ def format_date(d: date) -> str:
 def _issuer(entry: RegistryEntry) -> str | None:
     if not entry.issuer:
         return None
-    m = re.match(r"(.*?)\s*\((.*?)\)\s*$", entry.issuer)
+    m = _RX1.match(entry.issuer)
     if m:  # "Bộ Tư pháp (Bộ trưởng)" -> "Bộ trưởng Bộ Tư pháp"
         org, role = m.groups()
         return f"{role} {org}" if role and len(role.split()) <= 3 else org
@@ -33,7 +38,7 @@ def _issuer(entry: RegistryEntry) -> str | None:
 
 
 def _title_phrase(title: str) -> str:
-    title = re.sub(r"\s*\([^)]*\)\s*$", "", title.strip())
+    title = _RX2.sub("", title.strip())
     first = title.split(" ", 1)[0]
     if first.isupper() and len(first) > 1:  # acronym: keep
         return title
@@ -41,7 +46,7 @@ def _title_phrase(title: str) -> str:
 
 
 def law_name(entry: RegistryEntry) -> str:
-    title = re.sub(r"\s*\([^)]*\)\s*$", "", (entry.title or "").strip())
+    title = _RX2.sub("", (entry.title or "").strip())
     kind = entry.doc_type or "Luật"
     if not title.lower().startswith(kind.lower()):
         title = f"{kind} {title}"

@@ -3,11 +3,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.text import nfc
 
 from .patterns import (CANONICAL_BY_FOLD, CANONICAL_CODES, CODE_GROUP_RE, INVALID_CODES, ISSUER_BY_CODE,
                        KNOWN_CODE_FOLDS, TYPES_BY_CODE, fkey, shadow)
+
+# Inline patterns, compiled once at import.
+_RX1 = re.compile(r"(\D+?)(\d*)")
+_RX2 = re.compile(r"([/-])")
+_RX3 = re.compile(r"\d+$")
+_RX4 = re.compile(r"\d+(/\d{4})?")
+_RX5 = re.compile(r"(\d+)-([^/]+)/(.+)")
+_RX6 = re.compile(r"((?:19|20)\d\d)/(.*)")
+
 
 _SPACES_AROUND = re.compile(r"\s*([/-])\s*")
 _WS = re.compile(r"\s+")
@@ -15,7 +25,7 @@ _WS = re.compile(r"\s+")
 
 def _canonical_code(token: str) -> str:
     """'nđ' -> 'NĐ', 'ND' -> 'NĐ', 'TTG' -> 'TTg', 'qh15' -> 'QH15'; unknown codes upper-cased."""
-    m = re.fullmatch(r"(\D+?)(\d*)", token)
+    m = _RX1.fullmatch(token)
     if not m:
         return token
     letters, digits = m.groups()
@@ -30,6 +40,7 @@ def _canonical_code(token: str) -> str:
     return upper + digits
 
 
+@lru_cache(maxsize=8192)
 def normalise_number(raw: str) -> str:
     """Normalise a số/ký hiệu: '142/2025/NĐ - CP' -> '142/2025/NĐ-CP', '128 - kh/đu' -> '128-KH/ĐU'.
 
@@ -39,7 +50,7 @@ def normalise_number(raw: str) -> str:
     """
     text = _WS.sub(" ", nfc(raw).strip())
     text = _SPACES_AROUND.sub(r"\1", text)
-    parts = re.split(r"([/-])", text)
+    parts = _RX2.split(text)
     out = []
     for part in parts:
         if part in ("/", "-") or part.isdigit() or not part:
@@ -73,16 +84,17 @@ class NumberParts:
 
 
 def _issuer_code(group: str) -> str:
-    letters = re.sub(r"\d+$", "", group)
+    letters = _RX3.sub("", group)
     return letters
 
 
+@lru_cache(maxsize=8192)
 def parse_number(raw: str) -> NumberParts:
     number = normalise_number(raw)
-    if re.fullmatch(r"\d+(/\d{4})?", number):
+    if _RX4.fullmatch(number):
         serial, _, year = number.partition("/")
         return NumberParts(number, serial, int(year) if year else None, "bare", None, None, ())
-    m = re.match(r"(\d+)-([^/]+)/(.+)", number)
+    m = _RX5.match(number)
     if m:  # Party: 128-KH/ĐU
         serial, type_code, issuer = m.groups()
         groups = tuple(CODE_GROUP_RE.findall(issuer))
@@ -90,7 +102,7 @@ def parse_number(raw: str) -> NumberParts:
                            _issuer_code(groups[0]) if groups else None, (type_code, *groups))
     serial, _, rest = number.partition("/")
     year = None
-    m = re.match(r"((?:19|20)\d\d)/(.*)", rest)
+    m = _RX6.match(rest)
     if m:
         year, rest = int(m.group(1)), m.group(2)
     groups = tuple(g for g in rest.split("-") if g)

@@ -24,6 +24,16 @@ from .patterns import fkey
 REGISTRY_PATH = PROJECT_ROOT / "corpus" / "registry.json"
 
 # Which entry wins when two layers know the same number.
+# Inline patterns, compiled once at import.
+_RX1 = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_RX2 = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_RX3 = re.compile(r"\(.*?\)")
+_RX4 = re.compile(r"^(bo luat|luat|phap lenh) ")
+_RX5 = re.compile(r"[^a-z0-9 ]")
+_RX6 = re.compile(r"\s*\((?=[^)]*[A-Za-z]{4,} (?:the|from|wording|English|reconstructed))([^)]*)\)\s*$")
+_RX7 = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+
+
 _PRIORITY = {"verified": 0, "user": 1, "from-secondary-source": 2, "corpus": 3}
 
 
@@ -77,10 +87,10 @@ def _to_date(value) -> date | None:
     if isinstance(value, date):
         return value
     s = str(value).strip()
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", s)
+    m = _RX1.match(s)
     if m:
         return date(int(m[1]), int(m[2]), int(m[3]))
-    m = re.match(r"(\d{1,2})/(\d{1,2})/(\d{4})", s)
+    m = _RX2.match(s)
     if m:
         return date(int(m[3]), int(m[2]), int(m[1]))
     return None
@@ -97,6 +107,7 @@ class Registry:
         self.local_path = Path(local_path) if local_path else None
         self._by_key: dict[str, list[RegistryEntry]] = {}
         self._laws: list[tuple[str, RegistryEntry]] = []
+        self._by_serial: dict[int, list[RegistryEntry]] = {}
         for e in entries:
             self._insert(e)
 
@@ -111,6 +122,7 @@ class Registry:
             bucket[:] = [b for b in bucket if not (b.confidence == entry.confidence and b.date == entry.date)]
             bucket.append(entry)
             bucket.sort(key=lambda e: _PRIORITY.get(e.confidence, 9))
+        self._by_serial.setdefault(parts.serial_int, []).append(entry)
         if entry.doc_type in ("Luật", "Bộ luật", "Pháp lệnh") and entry.title:
             self._laws.append((law_key(entry.title), entry))
 
@@ -189,7 +201,7 @@ class Registry:
     def candidates(self, serial: int, year: int | None = None, type_name: str | None = None) -> list[RegistryEntry]:
         """Entries with this serial (and year / type) — suggestions for incomplete citations."""
         out = []
-        for e in self:
+        for e in {id(x): x for x in self._by_serial.get(serial, [])}.values():
             p = parse_number(e.number)
             if p.serial_int == serial and (year is None or p.year == year) \
                     and (type_name is None or e.doc_type == type_name):
@@ -206,9 +218,9 @@ class Registry:
 
 
 def law_key(name: str) -> str:
-    k = fkey(re.sub(r"\(.*?\)", " ", name))
-    k = re.sub(r"^(bo luat|luat|phap lenh) ", "", k)
-    return re.sub(r"[^a-z0-9 ]", "", k).strip()
+    k = fkey(_RX3.sub(" ", name))
+    k = _RX4.sub("", k)
+    return _RX5.sub("", k).strip()
 
 
 def _read_entries(path: Path, default_confidence: str) -> list[RegistryEntry]:
@@ -258,7 +270,7 @@ def registry_from_shared(data: dict) -> list[dict]:
     for e in data["entries"]:
         title = e.get("title") or ""
         title_note = None
-        m = re.search(r"\s*\((?=[^)]*[A-Za-z]{4,} (?:the|from|wording|English|reconstructed))([^)]*)\)\s*$", title)
+        m = _RX6.search(title)
         if m:
             title_note, title = m.group(1), title[:m.start()].strip()
         eff_raw = e.get("effective_date")
@@ -275,7 +287,7 @@ def registry_from_shared(data: dict) -> list[dict]:
         }
         if title_note:
             row["title_note"] = title_note
-        if eff_raw and eff and not re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", str(eff_raw).strip()):
+        if eff_raw and eff and not _RX7.fullmatch(str(eff_raw).strip()):
             row["effective_note"] = str(eff_raw)
         out.append(row)
     return out
