@@ -559,7 +559,7 @@ def docs_upload(files, progress=gr.Progress()):
     """Save uploads under data_dir/uploads, ingest them (same path as `assistant ingest`), report."""
     files = [f for f in (files or []) if f is not None]
     if not files:
-        return (status_html("Chọn tệp (.pdf, .docx, .md, .txt) để tải lên.", ok=False), *docs_refresh()[:3])
+        return (status_html("Chọn tệp (.pdf, .docx, .md, .txt) để tải lên.", ok=False), *docs_refresh())
     lines, saved, names = [], [], {}
     for f in files:
         try:
@@ -586,14 +586,13 @@ def docs_upload(files, progress=gr.Progress()):
         except Exception as exc:
             lines.append(("err", user_error(exc)))
     body = "".join(status_html(m, ok=(k == "ok")) for k, m in lines)
-    table, dd1, dd2, _ = docs_refresh()
-    return body, table, dd1, dd2
+    return (body, *docs_refresh())
 
 
 def docs_delete(doc_id: str | None):
     try:
         if not doc_id:
-            return (status_html("Chọn tài liệu cần xóa.", ok=False), *docs_refresh()[:3])
+            return (status_html("Chọn tài liệu cần xóa.", ok=False), *docs_refresh())
         from .index import get_index
         from .ingestion import delete_document
 
@@ -611,9 +610,9 @@ def docs_delete(doc_id: str | None):
             except OSError:
                 pass
             msg = status_html(f"Đã xóa '{rec.title or src.name}' khỏi chỉ mục.{note}")
-        return (msg, *docs_refresh()[:3])
+        return (msg, *docs_refresh())
     except Exception as exc:
-        return (status_html(user_error(exc), ok=False), *docs_refresh()[:3])
+        return (status_html(user_error(exc), ok=False), *docs_refresh())
 
 
 def registry_add(number: str, doc_type: str, issued: str, issuer: str, title: str):
@@ -710,9 +709,10 @@ def _check_tab(settings):
             summary = gr.HTML(elem_id="check-summary")
             marked = gr.HTML(elem_id="check-highlight")
     findings = gr.Dataframe(headers=FINDING_HEADERS, label="Các phát hiện", interactive=False, wrap=True,
-                            elem_id="check-findings", column_count=len(FINDING_HEADERS))
+                            elem_id="check-findings", column_count=len(FINDING_HEADERS),
+                            column_widths=["9%", "14%", "37%", "22%", "18%"])
     citations = gr.Dataframe(headers=CITATION_HEADERS, label="Tất cả trích dẫn", interactive=False, wrap=True,
-                             column_count=len(CITATION_HEADERS))
+                             column_count=len(CITATION_HEADERS), column_widths=["36%", "11%", "14%", "10%", "15%", "14%"])
     with gr.Row():
         export_btn = gr.Button("Xuất báo cáo kiểm tra (Word)")
         export_file = gr.File(label="Tệp xuất", visible=False, interactive=False)
@@ -737,7 +737,8 @@ def _docs_tab(sum_dd):
     settings = get_settings()
     status = gr.HTML(elem_id="docs-status")
     table = gr.Dataframe(headers=DOC_HEADERS, label="Tài liệu đã nạp", interactive=False, wrap=True,
-                         elem_id="docs-table", column_count=len(DOC_HEADERS))
+                         elem_id="docs-table", column_count=len(DOC_HEADERS),
+                         column_widths=["11%", "9%", "12%", "9%", "38%", "7%", "14%"])
     refresh_btn = gr.Button("Làm mới danh sách", size="sm")
     with gr.Row():
         with gr.Column():
@@ -762,9 +763,9 @@ def _docs_tab(sum_dd):
         r_btn = gr.Button("Thêm vào danh mục")
         r_status = gr.HTML()
     refresh_btn.click(docs_refresh, None, [table, del_dd, sum_dd, status], api_name="documents")
-    upload_btn.click(docs_upload, [files], [upload_status, table, del_dd, sum_dd], api_name="upload",
+    upload_btn.click(docs_upload, [files], [upload_status, table, del_dd, sum_dd, status], api_name="upload",
                      concurrency_limit=1).then(lambda: None, None, files, queue=False, api_visibility="private")
-    del_btn.click(docs_delete, [del_dd], [del_status, table, del_dd, sum_dd], api_name="delete_document",
+    del_btn.click(docs_delete, [del_dd], [del_status, table, del_dd, sum_dd, status], api_name="delete_document",
                   concurrency_limit=1)
     r_btn.click(registry_add, [r_number, r_type, r_date, r_issuer, r_title], [r_status], api_name="registry_add")
     return table, del_dd, status
@@ -776,7 +777,7 @@ THEME_FONT = ("ui-sans-serif", "system-ui", "Segoe UI", "Roboto", "Arial", "sans
 def theme():
     # Local fonts only: the default theme fetches Google Fonts, which offline offices cannot reach.
     return gr.themes.Default(primary_hue="red", secondary_hue="amber", neutral_hue="slate",
-                             font=THEME_FONT, font_mono=("ui-monospace", "Consolas", "monospace"))
+                             font=THEME_FONT, font_mono=THEME_FONT)  # tables use the mono font: keep diacritics clean
 
 
 # ---- serving --------------------------------------------------------------------------------------

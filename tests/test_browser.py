@@ -1,0 +1,98 @@
+"""The app in a real browser (Chromium headless via Playwright): ask and see sources, check a
+document and see highlights, upload a file and see it listed. Screenshots go to test-artifacts/.
+
+Needs /usr/bin/chromium (Debian package `chromium`); skipped with the reason otherwise.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from test_ui import RunningApp, write_corpus
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser_page(tmp_path_factory):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} không có: cài bằng `apt-get install chromium` để chạy kiểm thử trình duyệt")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("thiếu gói playwright (pip install playwright)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    base = tmp_path_factory.mktemp("browser")
+    profile = tempfile.mkdtemp(prefix="chromium-profile-")
+    with RunningApp(base / "data", write_corpus(base / "corpus")) as app, sync_playwright() as pw:
+        ctx = pw.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True,
+                                                    args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000},
+                                                    locale="vi-VN")
+        page = ctx.new_page()
+        page.set_default_timeout(20_000)
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(app.url)
+        page.wait_for_selector("#chat-input textarea")
+        page.app, page.errors = app, errors
+        try:
+            yield page
+        finally:
+            ctx.close()
+            shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_ask_shows_answer_and_sources(browser_page):
+    page = browser_page
+    page.get_by_role("tab", name="Trò chuyện").click()
+    page.fill("#chat-input textarea", "Xã Bình Thành trồng bao nhiêu ha lúa?")
+    page.click("#chat-send")
+    page.wait_for_selector("#chat-sources table")
+    page.wait_for_function("document.querySelector('#chatbot').innerText.includes('120 ha lúa')")
+    page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
+    sources = page.inner_text("#chat-sources")
+    assert "[1]" in sources and "05/KH-UBND" in sources
+    assert not page.errors, page.errors
+
+
+def test_check_highlights_findings(browser_page):
+    page = browser_page
+    page.get_by_role("tab", name="Kiểm tra trích dẫn").click()
+    page.fill("#check-text textarea",
+              "Căn cứ Nghị định số 999/2099/NĐ-CP ngày 01/01/2099 của Chính phủ;\n"
+              "thực hiện Kế hoạch số 05/KH-UBND ngày 10/01/2025 của UBND xã Bình Thành. "
+              "<img src=x onerror=\"document.body.dataset.pwned=1\">")
+    page.click("#check-run")
+    page.wait_for_selector("#check-highlight mark")
+    marks = page.locator("#check-highlight .tl-doc mark")
+    assert marks.count() >= 1
+    assert "999/2099" in " ".join(marks.all_inner_texts())
+    assert page.locator("#check-findings").inner_text().strip()
+    assert page.evaluate("document.body.dataset.pwned") is None  # document text is escaped, never run
+    assert "<img" in page.inner_text("#check-highlight")
+    page.screenshot(path=str(ARTIFACTS / "check.png"), full_page=True)
+
+
+def test_upload_lists_the_file(browser_page, tmp_path):
+    page = browser_page
+    page.get_by_role("tab", name="Tài liệu").click()
+    f = tmp_path / "Báo cáo thu ngân sách quý I.md"
+    f.write_text("# Báo cáo thu ngân sách quý I năm 2025\n\nTổng thu ngân sách quý I đạt 3,2 tỷ đồng.\n",
+                 encoding="utf-8")
+    page.set_input_files("#docs-upload input[type=file]", str(f))
+    page.click("#docs-ingest")
+    page.wait_for_function(
+        "document.querySelector('#docs-upload-status').innerText.includes('Đã nạp')", timeout=60_000)
+    page.wait_for_function(
+        "document.querySelector('#docs-table').innerText.includes('Báo cáo thu ngân sách quý I.md')")
+    page.screenshot(path=str(ARTIFACTS / "documents.png"), full_page=True)
+    assert (page.app.data_dir.resolve() / "uploads" / f.name).exists()
