@@ -35,6 +35,7 @@ import re
 import shutil
 import threading
 import time
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -84,8 +85,22 @@ def _citations(text: str) -> list[tuple[int, int, str, str, str | None]]:
     return found
 
 
+# Old-style tone placement ("hoà", "uỷ", "khoẻ") written the new way ("hòa", "ủy", "khỏe"): real
+# documents mix both, so accented matching must not depend on it. NFD: o/u + a/e/y + tone, open syllable,
+# not after q ("quý" keeps its tone on y).
+_OLD_TONE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])(?![\u0300-\u036f]|[^\W_])")
+
+
+def normalise_tone_placement(text: str) -> str:
+    """'hoà giải, Uỷ ban, khoẻ' -> 'hòa giải, Ủy ban, khỏe' (NFC in, NFC out)."""
+    d = unicodedata.normalize("NFD", text)
+    if not _OLD_TONE.search(d):
+        return text
+    return unicodedata.normalize("NFC", _OLD_TONE.sub(r"\1\3\2", d))
+
+
 def _analyse(text: str) -> list[str]:
-    text = nfc(text).replace("_", " ")
+    text = normalise_tone_placement(nfc(text)).replace("_", " ")
     spans: list[tuple[int, int, str, bool]] = []  # start, end, token, is_citation
     extras: list[str] = []
     last = 0
@@ -131,22 +146,28 @@ def _build_bm25(terms: np.ndarray, counts: np.ndarray, offsets: np.ndarray, voca
 
     n_docs = len(offsets) - 1
     n_vocab = len(vocab)
-    lengths = np.diff(offsets)
-    rows = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
-    counts = counts.astype(np.float32)
-    doc_len = np.bincount(rows, weights=counts, minlength=n_docs).astype(np.float32)
+    rows = np.repeat(np.arange(n_docs, dtype=np.int32), np.diff(offsets))
+    tf = counts.astype(np.float32)
+    doc_len = np.bincount(rows, weights=tf, minlength=n_docs)
     avg_len = float(doc_len.mean()) if n_docs else 1.0
-    df = np.bincount(terms, minlength=n_vocab).astype(np.float32)
+    df = np.bincount(terms, minlength=n_vocab).astype(np.float64)
     idf = np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-    norm = k1 * (1.0 - b + b * doc_len / max(avg_len, 1e-9))
-    data = idf[terms] * counts / (counts + norm[rows])
-    order = np.argsort(terms, kind="stable")  # rows stay sorted inside each column
+    norm = (k1 * (1.0 - b + b * doc_len / max(avg_len, 1e-9))).astype(np.float32)
+    data = norm[rows]
+    data += tf
+    np.divide(tf, data, out=data)
+    del tf
+    data *= idf[terms]
+    order = np.argsort(terms, kind="stable")  # CSC: by term, rows stay ascending inside a column
+    data = data[order]
+    indices = rows[order]
+    del order, rows
     indptr = np.zeros(n_vocab + 1, dtype=np.int64)
     np.cumsum(np.bincount(terms, minlength=n_vocab), out=indptr[1:])
     model = bm25s.BM25(k1=k1, b=b, method="lucene", backend="numpy")
     model.scores = {
-        "data": data[order].astype(np.float32),
-        "indices": rows[order].astype(np.int32),
+        "data": data,
+        "indices": indices,
         "indptr": indptr,
         "num_docs": n_docs,
     }
@@ -295,36 +316,47 @@ class BM25Store:
             keep = np.array([cid not in self._dropped for cid in self._row_ids], dtype=bool)
             lengths = np.diff(self._offsets)
             mask = np.repeat(keep, lengths)
-            terms_parts = [self._terms[mask].astype(np.int64)]
+            terms_parts = [self._terms[mask]]
             counts_parts = [self._counts[mask]]
             len_parts = [lengths[keep]]
             new_ids = [cid for cid, k in zip(self._row_ids, keep) if k]
             for cid, (t, c) in self._pending.items():
-                terms_parts.append(t.astype(np.int64))
+                terms_parts.append(t)
                 counts_parts.append(c)
                 len_parts.append(np.array([len(t)], np.int64))
                 new_ids.append(cid)
-            terms = np.concatenate(terms_parts)
-            counts = np.concatenate(counts_parts)
+            terms = np.concatenate(terms_parts).astype(np.uint32, copy=False)
+            counts = np.concatenate(counts_parts).astype(np.uint16, copy=False)
+            del terms_parts, counts_parts, mask
             lens = np.concatenate(len_parts).astype(np.int64)
             offsets = np.zeros(len(new_ids) + 1, np.int64)
             np.cumsum(lens, out=offsets[1:])
-            # 2. prune the vocabulary to used terms (ids become dense again)
-            used = np.unique(terms)
-            terms = np.searchsorted(used, terms).astype(np.int64)
-            vocab = [self._vocab[i] for i in used.tolist()]
+            # 2. prune the vocabulary to used terms (ids become dense again; order, hence row sorting, kept)
+            used = np.bincount(terms, minlength=len(self._vocab)) > 0
+            remap = (np.cumsum(used) - 1).astype(np.uint32)
+            terms = remap[terms]
+            vocab = [self._vocab[i] for i in np.flatnonzero(used).tolist()]
             # 3. folded rows: map terms, merge terms that fold together within a row
             fvocab_of: dict[str, int] = {}
             fmap = np.fromiter((fvocab_of.setdefault(fold(t), len(fvocab_of)) for t in vocab), np.int64, len(vocab))
             fvocab = list(fvocab_of)
-            rows = np.repeat(np.arange(len(new_ids), dtype=np.int64), lens)
-            key = rows * max(len(fvocab), 1) + fmap[terms]
-            fkey, inv = np.unique(key, return_inverse=True)
-            fcounts = np.bincount(inv, weights=counts).astype(np.uint16)
-            frows = fkey // max(len(fvocab), 1)
-            fterms = fkey % max(len(fvocab), 1)
+            nf = max(len(fvocab), 1)
+            key = np.repeat(np.arange(len(new_ids), dtype=np.int64), lens) * nf
+            key += fmap[terms]
+            order = np.argsort(key)
+            key = key[order]
+            starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))) if key.size else key[:0]
+            fcounts = np.minimum(np.add.reduceat(counts[order].astype(np.uint32), starts), 65535).astype(np.uint16) \
+                if key.size else counts[:0]
+            del order
+            fkey = key[starts]
+            del key
+            frows = fkey // nf
+            fterms = (fkey % nf).astype(np.uint32)
+            del fkey
             foffsets = np.zeros(len(new_ids) + 1, np.int64)
             np.cumsum(np.bincount(frows, minlength=len(new_ids)), out=foffsets[1:])
+            del frows
             # 4. build and save into a fresh generation directory
             self.directory.mkdir(parents=True, exist_ok=True)
             name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
@@ -338,8 +370,8 @@ class BM25Store:
                     acc.save(tmp / "accented", show_progress=False)
                     fold_.save(tmp / "folded", show_progress=False)
                 (tmp / "ids.json").write_text(json.dumps(new_ids, ensure_ascii=False), encoding="utf-8")
-                _save_npy(tmp / "tok_terms.npy", terms.astype(np.uint32))
-                _save_npy(tmp / "tok_counts.npy", counts.astype(np.uint16))
+                _save_npy(tmp / "tok_terms.npy", terms)
+                _save_npy(tmp / "tok_counts.npy", counts)
                 _save_npy(tmp / "tok_offsets.npy", offsets)
                 _fsync_tree(tmp)
                 gen = self.directory / name
@@ -354,9 +386,8 @@ class BM25Store:
             except BaseException:
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise
-            old = self._gen
             # 5. swap the in-memory snapshot
-            self._terms, self._counts, self._offsets = terms.astype(np.uint32), counts.astype(np.uint16), offsets
+            self._terms, self._counts, self._offsets = terms, counts, offsets
             self._vocab = vocab
             self._term_id = {t: i for i, t in enumerate(vocab)}
             self._pending, self._dropped = {}, set()
@@ -364,9 +395,8 @@ class BM25Store:
             self._acc, self._fold, self._gen = acc, fold_, gen
             # 6. clean old generations (readers in other processes mmap'd files stay valid on POSIX)
             for p in self.directory.iterdir():
-                if p.is_dir() and p != gen and (p.name.startswith("gen-") or p.name.startswith(".gen-")):
-                    if p == old or p.name.startswith("gen-") or p.name.endswith(".tmp"):
-                        shutil.rmtree(p, ignore_errors=True)
+                if p.is_dir() and p != gen and (p.name.startswith("gen-") or p.name.endswith(".tmp")):
+                    shutil.rmtree(p, ignore_errors=True)
 
     # -- search -------------------------------------------------------------------------------------
 

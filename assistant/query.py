@@ -28,9 +28,9 @@ _TYPE_OF_CODE = {"NĐ": "Nghị định", "NQ": "Nghị quyết", "QĐ": "Quyế
 _SEG = r"[^\W\d_][^\W_]*"
 _FULL = re.compile(rf"(?<![\w/])(\d{{1,5}})(?:\s?/\s?(\d{{4}}))?\s?/\s?({_SEG}(?:\s?-\s?{_SEG})*)(?![\w/])")
 _TYPE_WORDS = "|".join(sorted({re.escape(t) for k, v in _TYPES.items() for t in (k, v)}, key=len, reverse=True))
-_SHORT = re.compile(rf"\b({_TYPE_WORDS})\s+(?:số\s+|so\s+)?(\d{{1,5}})(?:\s?/\s?(\d{{4}}))?(?![\w/])", re.I)
-_DIEU = re.compile(r"\b(?:điều|dieu)\s+(\d{1,3}[a-zđ]?)\b", re.I)
-_KHOAN = re.compile(r"\b(?:khoản|khoan)\s+(\d{1,3})\b", re.I)
+_SHORT = re.compile(rf"\b({_TYPE_WORDS})\s+(?:số\s+|so\s+)?(\d{{1,5}})(?:\s?/\s?(\d{{4}}))?(?![\w/])", re.IGNORECASE)
+_DIEU = re.compile(r"\b(?:điều|dieu)\s+(\d{1,3}[a-zđ]?)\b", re.IGNORECASE)
+_KHOAN = re.compile(r"\b(?:khoản|khoan)\s+(\d{1,3})\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -84,7 +84,7 @@ def analyse_query(q: str) -> QueryInfo:
             continue
         number = f"{num}/{year}/{suffix}" if year else f"{num}/{suffix}"
         before = text[:m.start()]
-        tm = re.search(rf"({_TYPE_WORDS})\s+(?:số\s+|so\s+)?$", before, re.I)
+        tm = re.search(rf"({_TYPE_WORDS})\s+(?:số\s+|so\s+)?$", before, re.IGNORECASE)
         dtype = _TYPES.get(fold(tm.group(1))) if tm else None
         dtype = dtype or _TYPE_OF_CODE.get(suffix.split("-")[0].upper())
         if re.fullmatch(r"QH\d*", suffix):

@@ -122,3 +122,9 @@ def test_empty_store_and_empty_query(tmp_path):
     assert BM25Store(tmp_path / "none").search("hộ tịch") == []
     s2 = _store(tmp_path / "bm25")
     assert s2.search("", 5) == [] and s2.search("!!!", 5) == []
+
+
+def test_old_and_new_tone_placement_give_the_same_tokens():
+    assert tokens("Uỷ ban hoà giải, khoẻ, thuỷ lợi") == tokens("Ủy ban hòa giải, khỏe, thủy lợi")
+    assert "hoặc" in tokens("hoặc")  # modifier vowels untouched
+    assert "quý" in tokens("quý") and "quỳnh" in tokens("Quỳnh")  # qu + y keeps its tone
