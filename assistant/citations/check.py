@@ -320,6 +320,7 @@ def _title_weights(registry: Registry) -> dict[str, float]:
             df[b] = df.get(b, 0) + 1
     n = len(entries)
     idf = {b: math.log(1 + n / (1 + k)) for b, k in df.items()}
+    idf[""] = math.log(1 + n)  # weight of a bigram no registry title has
     registry._title_idf = (len(entries), idf)
     return idf
 
@@ -331,7 +332,7 @@ def _title_score(cited: str, reference: str, idf: dict[str, float] | None = None
         return 1.0
     if idf is None:
         return len(a & b) / len(a)
-    default = max(idf.values(), default=1.0)
+    default = idf.get("", 1.0)
     total = sum(idf.get(x, default) for x in a)
     return sum(idf.get(x, default) for x in a & b) / total
 
