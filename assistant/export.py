@@ -9,6 +9,7 @@ tên loại 14 pt bold; trích yếu 14 pt bold; body 14 pt justified, first-lin
 """
 from __future__ import annotations
 
+import itertools
 import re
 import secrets
 from dataclasses import asdict, is_dataclass
@@ -414,7 +415,7 @@ def _marked_text(doc, text: str, findings: list[dict]) -> None:
             continue
         par = _para(doc, align="justify", after=6)
         cuts = sorted({a, b, *(s for s, _, _ in spans if a < s < b), *(e for _, e, _ in spans if a < e < b)})
-        for x, y in zip(cuts, cuts[1:]):
+        for x, y in itertools.pairwise(cuts):
             cover = [s for s in spans if s[0] <= x and y <= s[1]]
             sev = max(cover, key=lambda s: rank.get(s[2], 0))[2] if cover else None
             _run(par, text[x:y], size=13, highlight=_highlight_color(sev) if sev else None)

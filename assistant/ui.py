@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import ipaddress
+import itertools
 import logging
 import re
 import shutil
@@ -89,7 +90,7 @@ def user_error(exc: BaseException) -> str:
     log.warning("Lỗi trong ứng dụng: %s", exc, exc_info=log.isEnabledFor(logging.DEBUG))
     try:
         return user_message(exc)
-    except Exception:  # never let the error path itself fail
+    except Exception:  # never let the error path itself fail  # noqa: BLE001
         return f"Lỗi không mong đợi ({exc.__class__.__name__}). Xem nhật ký máy chủ để biết chi tiết."
 
 
@@ -166,7 +167,7 @@ def _file_path(f) -> Path | None:
         return Path(f)
     if isinstance(f, dict):
         return Path(f.get("path") or f.get("name"))
-    return Path(getattr(f, "path", None) or getattr(f, "name"))
+    return Path(getattr(f, "path", None) or f.name)
 
 
 def _original_name(f) -> str:
@@ -288,7 +289,7 @@ def chat_respond(message: str, history: list | None, mode: str, unit: str = "", 
             history[-1]["content"] = esc(answer.text) or "(không có nội dung)"
             state.update(text=answer.text, sources=answer.sources, findings=list(answer.findings))
             yield history, sources_html(answer.sources), findings_html(answer.findings), state
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001
         history[-1]["content"] = "⚠️ " + esc(user_error(exc))
         yield history, gr.skip(), gr.skip(), state
 
@@ -315,7 +316,7 @@ def chat_export(history: list | None, last: dict | None, unit: str = "", number:
         else:
             return gr.update(value=None, visible=False), status_html("Chưa có nội dung để xuất.", ok=False)
         return gr.update(value=str(path), visible=True), status_html(msg)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001
         return gr.update(value=None, visible=False), status_html(user_error(exc), ok=False)
 
 
@@ -351,7 +352,7 @@ def _registry():
         from .index import get_index
 
         registry.add_many(corpus_entries(get_index()), source="corpus")
-    except Exception as exc:  # the check works without an index
+    except Exception as exc:  # the check works without an index  # noqa: BLE001
         log.info("Không đọc được chỉ mục cho danh mục: %s", exc)
     return registry
 
@@ -377,7 +378,7 @@ def highlight_html(text: str, findings: list) -> str:
         return '<div class="tl-empty">Chưa có văn bản.</div>'
     cuts = sorted({0, len(text), *(s for s, *_ in spans), *(e for _, e, *_ in spans)})
     out = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         piece = esc(text[a:b])
         covering = [s for s in spans if s[0] <= a and b <= s[1]]
         if covering:
@@ -435,7 +436,7 @@ def check_run(text: str, file, report_date: str):
         state = {"text": text, "result": result.to_dict()}
         return (highlight_html(text, result.findings), findings_rows(result.findings),
                 citation_rows(result.citations), status_html(summary, ok=counts["error"] == 0), state)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001
         return "", empty_f, empty_c, status_html(user_error(exc), ok=False), None
 
 
@@ -448,12 +449,12 @@ def check_export(state: dict | None):
 
         path = export_check_docx(state["text"], state["result"])
         return gr.update(value=str(path), visible=True), status_html(f"Đã xuất báo cáo kiểm tra: {path.name}")
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001
         return gr.update(value=None, visible=False), status_html(user_error(exc), ok=False)
 
 
 # ---- Tóm tắt báo cáo ---------------------------------------------------------------------------
-def summary_run(doc_id: str | None, file, progress=gr.Progress()):
+def summary_run(doc_id: str | None, file, progress=gr.Progress()):  # noqa: B008
     try:
         if file is not None:
             path = _file_path(file)
@@ -483,7 +484,7 @@ def summary_run(doc_id: str | None, file, progress=gr.Progress()):
                 f"- {esc(SEVERITY_LABEL.get(_fget(f, 'severity'), ''))}: {esc(_fget(f, 'message'))}"
                 for f in answer.findings)
         return status_html("Đã tóm tắt xong."), body
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001
         return status_html(user_error(exc), ok=False), ""
 
 
@@ -517,7 +518,7 @@ def docs_refresh():
         msg = status_html(f"Chỉ mục có {len(choices)} tài liệu.")
         return (documents_table(), gr.update(choices=choices, value=None),
                 gr.update(choices=choices, value=None), msg)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001
         return [], gr.update(choices=[]), gr.update(choices=[]), status_html(user_error(exc), ok=False)
 
 
@@ -555,7 +556,7 @@ class GradioProgress:
         self.progress(1.0, desc="Xong")
 
 
-def docs_upload(files, progress=gr.Progress()):
+def docs_upload(files, progress=gr.Progress()):  # noqa: B008
     """Save uploads under data_dir/uploads, ingest them (same path as `assistant ingest`), report."""
     files = [f for f in (files or []) if f is not None]
     if not files:
@@ -566,7 +567,7 @@ def docs_upload(files, progress=gr.Progress()):
             path, shown = save_upload(f)
             saved.append(path)
             names[str(path)] = shown
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             lines.append(("err", user_error(exc) if not isinstance(exc, ValueError) else str(exc)))
     if saved:
         try:
@@ -583,7 +584,7 @@ def docs_upload(files, progress=gr.Progress()):
                 lines.append(("ok", f"Bỏ qua {names.get(item['source'], Path(item['source']).name)}: {item['reason']}"))
             for item in report.failed:
                 lines.append(("err", item["error"]))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             lines.append(("err", user_error(exc)))
     body = "".join(status_html(m, ok=(k == "ok")) for k, m in lines)
     return (body, *docs_refresh())
@@ -611,7 +612,7 @@ def docs_delete(doc_id: str | None):
                 pass
             msg = status_html(f"Đã xóa '{rec.title or src.name}' khỏi chỉ mục.{note}")
         return (msg, *docs_refresh())
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001
         return (status_html(user_error(exc), ok=False), *docs_refresh())
 
 
@@ -629,7 +630,7 @@ def registry_add(number: str, doc_type: str, issued: str, issuer: str, title: st
                               source="người dùng nhập (ứng dụng)", confidence="user")
         load_registry().add(entry, persist=True)
         return status_html(f"Đã thêm {doc_type} {entry.number} vào danh mục văn bản để kiểm tra trích dẫn.")
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001
         return status_html(str(exc) if isinstance(exc, ValueError) else user_error(exc), ok=False)
 
 
@@ -648,8 +649,8 @@ def build_app() -> gr.Blocks:
                 sum_dd = _summary_tab()
             with gr.Tab("Tài liệu", id="docs") as docs_tab:
                 table, del_dd, docs_status = _docs_tab(sum_dd)
-        refresh = dict(fn=docs_refresh, inputs=None, outputs=[table, del_dd, sum_dd, docs_status],
-                       queue=False, api_visibility="private")
+        refresh = {"fn": docs_refresh, "inputs": None, "outputs": [table, del_dd, sum_dd, docs_status],
+                       "queue": False, "api_visibility": "private"}
         demo.load(**refresh)
         docs_tab.select(**refresh)
     return demo
@@ -685,7 +686,7 @@ def _chat_tab():
             sources = gr.HTML(sources_html([]), label="Nguồn", elem_id="chat-sources")
     last = gr.State(None)
     outs = [chatbot, sources, findings, last]
-    ev = dict(fn=chat_respond, inputs=[msg, chatbot, mode, unit, rdate], outputs=outs)
+    ev = {"fn": chat_respond, "inputs": [msg, chatbot, mode, unit, rdate], "outputs": outs}
     send.click(**ev, api_name="chat")
     msg.submit(**ev, api_visibility="private")
     for trigger in (send.click, msg.submit):
@@ -814,7 +815,7 @@ def _ingest_at_start(paths: list[str]) -> None:
         from .cli import _TqdmProgress
 
         progress = _TqdmProgress(enabled=sys.stderr.isatty())
-    except Exception:
+    except Exception:  # noqa: BLE001
         progress = None
     report = ingest_paths(index, wanted, progress=progress, lock_wait=60)
     for item in report.failed:
@@ -854,7 +855,7 @@ def serve(host: str | None = None, port: int | None = None, index_paths: list[st
     if index_paths:
         try:
             _ingest_at_start(index_paths)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             print(f"Không nạp được tài liệu lúc khởi động: {user_error(exc)}", file=sys.stderr)
     demo = build_app()
     shown = f"[{host}]" if ":" in host else host

@@ -59,7 +59,7 @@ def run_sessions(url: str, sessions: int, rounds: int, check_every: int) -> dict
     def session(i: int) -> None:
         try:
             client = Client(url, verbose=False)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             with lock:
                 errors.append(f"connect: {exc!r}")
             start_gate.abort()
@@ -78,7 +78,7 @@ def run_sessions(url: str, sessions: int, rounds: int, check_every: int) -> dict
                     ok = "<mark" in out[0]
                     kind = "check"
                 else:
-                    history, sources, findings = client.predict(QUESTIONS[(i + r) % len(QUESTIONS)], history,
+                    history, _sources, _findings = client.predict(QUESTIONS[(i + r) % len(QUESTIONS)], history,
                                                                 "Hỏi đáp", "", "", api_name="/chat")
                     last = history[-1]["content"]
                     text = last if isinstance(last, str) else "".join(p.get("text", "") for p in last)
@@ -89,7 +89,7 @@ def run_sessions(url: str, sessions: int, rounds: int, check_every: int) -> dict
                     latencies[kind].append(dt)
                     if not ok:
                         errors.append(f"{kind}: bad answer")
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001
                 with lock:
                     errors.append(f"{'check' if use_check else 'chat'}: {exc!r}"[:300])
 

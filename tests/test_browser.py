@@ -11,7 +11,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from test_ui import RunningApp, write_corpus
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]

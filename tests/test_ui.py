@@ -236,7 +236,7 @@ def test_api_lists_every_endpoint(client):
 
 
 def test_documents_lists_the_ingested_corpus(client):
-    table, delete_choices, summary_choices, status = client.predict(api_name="/documents")
+    table, _delete_choices, _summary_choices, status = client.predict(api_name="/documents")
     rows = table["data"]
     files = {r[-1] for r in rows}
     assert files == set(CORPUS)
@@ -246,7 +246,7 @@ def test_documents_lists_the_ingested_corpus(client):
 
 
 def test_chat_streams_an_answer_with_sources(client, app):
-    history, sources, findings = client.predict("Xã Bình Thành trồng bao nhiêu ha lúa?", [], "Hỏi đáp", "", "",
+    history, sources, _findings = client.predict("Xã Bình Thành trồng bao nhiêu ha lúa?", [], "Hỏi đáp", "", "",
                                                 api_name="/chat")
     assert history[0]["role"] == "user" and history[-1]["role"] == "assistant"
     assert "120 ha" in text_of(history[-1])
@@ -266,7 +266,7 @@ def test_chat_history_is_per_session(app):
 
 def test_draft_request_is_detected_and_exports_word(client, app):
     app.stub.requests.clear()
-    history, sources, findings = client.predict("Soạn mục kết quả sản xuất nông nghiệp năm 2025", [], "Hỏi đáp",
+    history, _sources, _findings = client.predict("Soạn mục kết quả sản xuất nông nghiệp năm 2025", [], "Hỏi đáp",
                                                 "UBND xã Bình Thành", "05/01/2026", api_name="/chat")
     assert history[-1]["role"] == "assistant" and text_of(history[-1])
     assert not text_of(history[-1]).startswith("⚠"), text_of(history[-1])
@@ -327,7 +327,7 @@ def test_check_accepts_an_uploaded_file_and_exports_word(client, tmp_path):
 
     f = tmp_path / "bao-cao.txt"
     f.write_text("Thực hiện Kế hoạch số 05/KH-UBND ngày 10/01/2025 của UBND xã Bình Thành.", encoding="utf-8")
-    marked, findings, citations, summary = client.predict("", handle_file(str(f)), "", api_name="/check")
+    marked, _findings, _citations, _summary = client.predict("", handle_file(str(f)), "", api_name="/check")
     assert "05/KH-UBND" in marked
     file, status = client.predict(api_name="/export_check")
     file = file_of(file)
@@ -338,7 +338,7 @@ def test_check_accepts_an_uploaded_file_and_exports_word(client, tmp_path):
 
 
 def test_check_without_text_asks_for_input(client):
-    marked, findings, citations, summary = client.predict("", None, "", api_name="/check")
+    _marked, _findings, _citations, summary = client.predict("", None, "", api_name="/check")
     assert "Dán văn bản" in summary
 
 
@@ -371,7 +371,7 @@ def test_upload_refuses_unsupported_type(client, tmp_path):
     f.write_bytes(b"MZ\x00")
     try:
         status, *_ = client.predict([handle_file(str(f))], api_name="/upload")
-    except Exception as exc:  # Gradio itself may refuse the type before the handler runs
+    except Exception as exc:  # Gradio itself may refuse the type before the handler runs  # noqa: BLE001
         assert "virus.exe" in str(exc) or "type" in str(exc).lower()
         return
     assert "không được hỗ trợ" in status
@@ -394,7 +394,7 @@ def test_registry_add_then_check_knows_it(client):
     assert "Đã thêm" in status, status
     status = client.predict("12/QĐ-UBND", "Quyết định", "31/02/2025", "", "", api_name="/registry_add")
     assert "không đúng" in status
-    marked, findings, citations, summary = client.predict(
+    _marked, _findings, citations, _summary = client.predict(
         "Thực hiện Quyết định số 12/QĐ-UBND ngày 03/02/2025 của UBND xã Bình Thành.", None, "",
         api_name="/check")
     row = next(r for r in citations["data"] if "12/QĐ-UBND" in r[2])
