@@ -472,7 +472,7 @@ def summary_run(doc_id: str | None, file, progress=gr.Progress()):  # noqa: B008
         answer = summarize(target)
         if answer.error:
             return status_html(answer.error, ok=False), esc(answer.text or "")
-        body = esc(answer.text or "")
+        body = _hard_breaks(esc(answer.text or ""))
         if answer.sources:
             refs = "\n".join(
                 f"- {esc(s.get('marker'))} {esc(s.get('title') or Path(str(s.get('source') or '')).name)}"
@@ -486,6 +486,11 @@ def summary_run(doc_id: str | None, file, progress=gr.Progress()):  # noqa: B008
         return status_html("Đã tóm tắt xong."), body
     except Exception as exc:  # noqa: BLE001
         return status_html(user_error(exc), ok=False), ""
+
+
+def _hard_breaks(text: str) -> str:
+    """Single newlines kept as line breaks in Markdown (the summary is line-oriented)."""
+    return re.sub(r"(?<!\n)\n(?!\n)", "  \n", text)
 
 
 # ---- Tài liệu -----------------------------------------------------------------------------------
@@ -788,7 +793,7 @@ def launch(demo: gr.Blocks, host: str, port: int, *, block: bool = True, auth: C
     exports.mkdir(parents=True, exist_ok=True)
     demo.queue(default_concurrency_limit=settings.concurrency)
     return demo.launch(
-        server_name=host, server_port=port, auth=auth, prevent_thread_lock=not block, quiet=not block,
+        server_name=host, server_port=port, auth=auth, prevent_thread_lock=not block, quiet=True,
         auth_message="Đăng nhập để dùng Trợ lý soạn báo cáo." if auth else None, show_error=False,
         max_file_size=f"{max(1, int(settings.max_upload_mb))}mb", allowed_paths=[str(exports)],
         footer_links=[], theme=theme(), css=CSS, share=False, inbrowser=False, ssr_mode=False,
@@ -858,14 +863,20 @@ def serve(host: str | None = None, port: int | None = None, index_paths: list[st
         except Exception as exc:  # noqa: BLE001
             print(f"Không nạp được tài liệu lúc khởi động: {user_error(exc)}", file=sys.stderr)
     demo = build_app()
+    try:
+        launch(demo, host, port, block=False, auth=check_user if with_users else None)
+    except OSError as exc:
+        log.info("launch: %s", exc)
+        print(f"Không mở được cổng {port} trên {host}: cổng đang bị chương trình khác dùng (có thể ứng dụng "
+              "đã chạy sẵn) hoặc địa chỉ không thuộc máy này. Chọn cổng khác bằng --port hoặc ASSISTANT_PORT.",
+              file=sys.stderr)
+        return 1
     shown = f"[{host}]" if ":" in host else host
     print(f"{APP_TITLE}: mở http://{shown}:{port} trong trình duyệt"
-          + (" (cần đăng nhập)." if with_users else ".") + " Nhấn Ctrl+C để dừng.")
+          + (" (cần đăng nhập)." if with_users else ".") + " Nhấn Ctrl+C để dừng.", flush=True)
     warm_up()
     try:
-        launch(demo, host, port, block=True, auth=check_user if with_users else None)
-    except OSError as exc:
-        print(f"Không mở được cổng {port} trên {host}: {exc}. Cổng có thể đang bị chương trình khác dùng; "
-              "chọn cổng khác bằng --port hoặc ASSISTANT_PORT.", file=sys.stderr)
-        return 1
+        demo.block_thread()
+    except KeyboardInterrupt:
+        pass
     return 0

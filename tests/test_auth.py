@@ -90,6 +90,7 @@ def test_serve_refuses_network_without_users_but_allows_it_with_users(users_file
     monkeypatch.setattr(ui, "launch", lambda demo, host, port, block=True, auth=None: launched.update(
         host=host, auth=auth))
     monkeypatch.setattr(ui, "warm_up", lambda: None)
+    monkeypatch.setattr(ui.gr.Blocks, "block_thread", lambda self: None)
     assert ui.serve(host="0.0.0.0", port=7999) == 2
     assert "user-add" in capsys.readouterr().err and not launched
     auth.add_user("lan", "mat-khau-dai")
