@@ -12,7 +12,7 @@ from .verify import verify_generated
 NOT_FOUND = "Không tìm thấy trong tài liệu đã nạp."
 # Below this cosine similarity (multilingual-e5) a chunk with no lexical match is not relevant.
 MIN_DENSE_SCORE = 0.80
-MAX_SOURCE_CHARS = 1400
+MAX_SOURCE_CHARS = 1000
 
 
 @dataclass

@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     gguf: Path | None = Field(None, validation_alias=_env("ASSISTANT_GGUF"))
     local_model: str = Field("default", validation_alias=_env("ASSISTANT_LOCAL_MODEL"))  # default | small
     context_tokens: int = Field(8192, validation_alias=_env("ASSISTANT_CONTEXT_TOKENS"))
-    temperature: float = Field(0.1, validation_alias=_env("ASSISTANT_TEMPERATURE"))
+    temperature: float = Field(0.0, validation_alias=_env("ASSISTANT_TEMPERATURE"))
     llm_timeout: float = Field(180.0, validation_alias=_env("ASSISTANT_LLM_TIMEOUT"))
     llm_retries: int = Field(2, validation_alias=_env("ASSISTANT_LLM_RETRIES"))
 
@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     ocr: bool = Field(True, validation_alias=_env("ASSISTANT_OCR"))
 
     # Retrieval.
-    top_k: int = Field(6, validation_alias=_env("ASSISTANT_TOP_K"))
+    top_k: int = Field(5, validation_alias=_env("ASSISTANT_TOP_K"))
     rrf_k: int = Field(60, validation_alias=_env("ASSISTANT_RRF_K"))
     weight_bm25: float = Field(1.0, validation_alias=_env("ASSISTANT_WEIGHT_BM25"))
     weight_dense: float = Field(1.0, validation_alias=_env("ASSISTANT_WEIGHT_DENSE"))

@@ -1,6 +1,9 @@
 """Prompt templates live as files in `prompts/` (Vietnamese, each with a worked example).
 
-A file has a `# system` part and a `# user` part; `{name}` placeholders are filled with str.format.
+A file has a `# system` part, optionally one or more worked examples as `# example user` /
+`# example assistant` pairs (sent as earlier chat turns: small local models follow a shown
+exchange far better than a described one), and a `# user` part. `{name}` placeholders in the
+system and user parts are filled with str.format.
 """
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from pathlib import Path
 
 from .config import PROJECT_ROOT
 
-_PART = re.compile(r"^# (system|user)\s*$", re.M)
+_PART = re.compile(r"^# (system|example user|example assistant|user)\s*$", re.M)
 
 
 def prompts_dir() -> Path:
@@ -19,16 +22,22 @@ def prompts_dir() -> Path:
 
 
 @lru_cache(maxsize=32)
-def _load(name: str, directory: str) -> dict[str, str]:
+def _load(name: str, directory: str) -> list[tuple[str, str]]:
     text = (Path(directory) / f"{name}.md").read_text(encoding="utf-8")
     pieces = _PART.split(text)
-    parts = {pieces[i]: pieces[i + 1].strip() for i in range(1, len(pieces) - 1, 2)}
-    if "system" not in parts or "user" not in parts:
-        raise ValueError(f"prompts/{name}.md cần hai phần '# system' và '# user'")
+    parts = [(pieces[i], pieces[i + 1].strip()) for i in range(1, len(pieces) - 1, 2)]
+    kinds = [k for k, _ in parts]
+    if kinds[:1] != ["system"] or kinds[-1:] != ["user"]:
+        raise ValueError(f"prompts/{name}.md phải mở đầu bằng '# system' và kết thúc bằng '# user'")
     return parts
 
 
+_ROLES = {"system": "system", "example user": "user", "example assistant": "assistant", "user": "user"}
+
+
 def messages(name: str, **values: str) -> list[dict]:
-    parts = _load(name, str(prompts_dir()))
-    return [{"role": "system", "content": parts["system"].format(**values)},
-            {"role": "user", "content": parts["user"].format(**values)}]
+    out = []
+    for kind, body in _load(name, str(prompts_dir())):
+        content = body.format(**values) if kind in ("system", "user") else body
+        out.append({"role": _ROLES[kind], "content": content})
+    return out
