@@ -66,7 +66,7 @@ def _context(report_date: date | None, unit: str | None) -> str:
 
 
 def _findings(text: str, hits: list[Hit], report_date: date | None) -> list[dict]:
-    findings, _ = verify_generated(text, hits)
+    findings, _ = verify_generated(text, hits, require_markers=True)
     if report_date:  # a cited document dated after the report is wrong in a draft too
         from .citations import check_text
         from .verify import as_dict

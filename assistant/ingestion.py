@@ -71,6 +71,7 @@ def document_record(doc: Document, source: str) -> DocumentRecord:
     head = read_header(doc.text[:6000]) or {}
     front = doc.meta.get("front_matter") or {}
     date = head.get("date")
+    heading = next((line.lstrip("#").strip() for line in doc.text.splitlines()[:15] if line.startswith("# ")), None)
     rec = DocumentRecord(
         doc_id=doc.sha256[:16],
         source=source,
@@ -80,7 +81,7 @@ def document_record(doc: Document, source: str) -> DocumentRecord:
         number=head.get("number") or front.get("number"),
         date=date.isoformat() if date else None,
         issuer=head.get("issuer") or front.get("issuer"),
-        title=head.get("title") or front.get("title") or Path(source).stem,
+        title=head.get("title") or front.get("title") or heading or Path(source).stem,
         year=date.year if date else None,
         pages=len(doc.pages),
         meta={"warnings": doc.warnings} if doc.warnings else {},

@@ -25,8 +25,10 @@ SECTION_KINDS = [
     ("tasks", ("nhiem vu", "phuong huong", "giai phap", "ke hoach")),
     ("results", ("ket qua", "tinh hinh", "danh gia")),
 ]
-_FIGURE_SENTENCE = re.compile(r"[^.;:\n]*?\d[\d.,]*\s*(?:%|việc|hồ sơ|bản|vụ|người|lượt|hộ|trường hợp|đồng|"
-                              r"tỷ|triệu|ha|tấn|km|xã|thôn|cuộc|hội nghị|văn bản|đơn|thủ tục)[^.;\n]*", re.I)
+# A clause ends at ";", ":", a line break, or a full stop that is not inside a number ("1.150").
+_CLAUSE_END = re.compile(r"[;:\n]|\.(?!\d)")
+_FIGURE = re.compile(r"\d[\d.,]*\s*(?:%|việc|hồ sơ|bản|vụ|người|lượt|hộ|trường hợp|đồng|tỷ|triệu|ha|tấn|km|xã|"
+                     r"thôn|cuộc|hội nghị|văn bản|đơn|thủ tục|tổ|hòa giải viên|biên chế|công chức|tờ)", re.I)
 MAP_CHARS = 3500
 
 
@@ -66,12 +68,38 @@ def _items(body: str) -> list[str]:
     return out
 
 
+def _split(chunk: Chunk) -> tuple[str, str]:
+    """(heading-path prefix, source text) of a chunk; chunking prefixes the path for the embedder."""
+    offset = chunk.meta.get("body_offset")
+    if isinstance(offset, int) and 0 <= offset <= len(chunk.text):
+        return chunk.text[:offset], chunk.text[offset:]
+    return "", chunk.text
+
+
 def _body(chunk: Chunk) -> str:
-    """Chunk text without the section-path prefix that chunking adds for embeddings."""
-    text = chunk.text
-    if chunk.section and text.startswith("[") and "]\n" in text[:400]:
-        text = text.split("]\n", 1)[1]
-    return text
+    return _split(chunk)[1]
+
+
+_TOP_HEADING = re.compile(r"^\s*(?:[IVXLC]+\.|PHẦN|Phần)\s+\S")
+
+
+def _walk(chunk: Chunk):
+    """Yield (kind, line) for each line of the chunk, kind following the top-level headings met."""
+    prefix, body = _split(chunk)
+    kind = None
+    for line in prefix.splitlines():
+        if _TOP_HEADING.match(line):
+            kind = _kind_of(line)
+    if kind is None and not prefix:
+        kind = _kind_of(chunk.section or "")
+    for line in body.splitlines():
+        if re.match(r"\s*Nơi nhận", line):
+            kind = None  # distribution list and signature block
+            continue
+        if _TOP_HEADING.match(line) or (line.isupper() and len(line.split()) >= 2):
+            kind = _kind_of(line)
+            continue
+        yield kind, line
 
 
 def _period(title: str | None) -> str | None:
@@ -91,13 +119,15 @@ def extract(doc: Document, chunks: list[Chunk]) -> Summary:
     s.period = _period(s.title)
     seen_fig: set[str] = set()
     for c in chunks:
+        for kind, line in _walk(c):
+            if kind and kind != "results":
+                for item in _items(line):
+                    getattr(s, kind).append({"text": item, "section": c.section, "page": c.page})
         body = _body(c)
-        kind = _kind_of(c.section or "")
-        if kind and kind != "results":
-            for item in _items(body):
-                getattr(s, kind).append({"text": item, "section": c.section, "page": c.page})
-        for m in _FIGURE_SENTENCE.finditer(body):
-            sentence = m.group(0).strip(" -+•\t")
+        for sentence in _CLAUSE_END.split(body):
+            sentence = sentence.strip(" -+•\t")
+            if not _FIGURE.search(sentence):
+                continue
             if len(sentence) < 8 or sentence in seen_fig or re.fullmatch(r"[\d\s/.-]+", sentence):
                 continue
             if re.search(r"\d+/\d{4}/|/(?:QĐ|KH|BC|NQ|TB|CV|UBND)", sentence):  # a citation, not a figure
@@ -126,7 +156,8 @@ def load_target(target: str) -> tuple[Document, list[Chunk]]:
         return load_target(rec.source)
     ids = [f"{rec.doc_id}:{i:05d}" for i in range(rec.chunks)]
     got = index.get_chunks(ids)
-    chunks = [Chunk(text=got[i][0], page=got[i][1].get("page"), section=got[i][1].get("section", ""))
+    chunks = [Chunk(text=got[i][0], page=got[i][1].get("page"), section=got[i][1].get("section", ""),
+                    meta=got[i][1])
               for i in ids if i in got]
     doc = Document(source=rec.source, sha256=rec.sha256, format=rec.format, pages=[])
     from .documents import Page

@@ -36,7 +36,26 @@ def _source_numbers(hits: list[Hit]) -> set[str]:
     return out
 
 
-def verify_generated(text: str, hits: list[Hit], *, check_figures: bool = True) -> tuple[list[dict], list]:
+_CLAIM_LINE = re.compile(r"^[ \t]*(?:[-+•*]|[a-zđ]\)|\d+(?:\.\d+)*\.?)?[ \t]*(.+)$", re.M)
+
+
+def _unmarked_claims(text: str) -> list[dict]:
+    """Lines that state something (five words or more) without any [n] marker: not traceable."""
+    out = []
+    for m in _CLAIM_LINE.finditer(text):
+        body = m.group(1).strip()
+        if len(body.split()) < 5 or _MARKER.search(body) or body.endswith(":") or body.isupper():
+            continue
+        out.append({
+            "code": "unsupported-claim", "severity": "info", "start": m.start(1), "end": m.end(1),
+            "text": body[:200], "message": "Ý này không ghi nguồn [n] nên chưa truy được tới tài liệu — " + UNVERIFIED + ".",
+            "suggestion": "Đối chiếu với các nguồn bên cạnh, thêm số nguồn hoặc bỏ ý này.",
+        })
+    return out
+
+
+def verify_generated(text: str, hits: list[Hit], *, check_figures: bool = True,
+                     require_markers: bool = False) -> tuple[list[dict], list]:
     """Findings for generated text, plus its citations (with statuses)."""
     text = nfc(text)
     result = check_text(text)
@@ -61,6 +80,8 @@ def verify_generated(text: str, hits: list[Hit], *, check_figures: bool = True) 
             })
     if check_figures:
         findings += _figure_findings(text, hits, result.citations)
+    if require_markers:
+        findings += _unmarked_claims(text)
     findings.sort(key=lambda f: (f["start"] or 0, f["code"]))
     return findings, result.citations
 

@@ -1,0 +1,56 @@
+"""Generated text is checked by the citation engine; nothing unverified is presented as verified."""
+from assistant.documents import Hit
+from assistant.verify import UNVERIFIED, mark_unverified, verify_generated
+
+
+def hit(text, number="", title="t"):
+    return Hit(doc_id="d", source="s.md", title=title, number=number, page=1, section="I", score=1.0, text=text)
+
+
+SOURCES = [
+    hit("Nghị định số 120/2025/NĐ-CP ngày 11/6/2025 của Chính phủ quy định về phân định thẩm quyền của chính quyền "
+        "địa phương 02 cấp trong lĩnh vực quản lý nhà nước của Bộ Tư pháp.", number="120/2025/NĐ-CP"),
+    hit("Chứng thực bản sao từ bản chính 3.214 bản; chứng thực chữ ký 187 việc."),
+]
+
+
+def codes(findings):
+    return [f["code"] for f in findings]
+
+
+def test_invented_decree_is_flagged_and_marked():
+    text = "Thực hiện Nghị định số 18/2025/NĐ-CP ngày 12/6/2025 của Chính phủ, xã đã chứng thực 3.214 bản [2]."
+    findings, citations = verify_generated(text, SOURCES)
+    assert "unsupported-claim" in codes(findings) or "unknown-document" in codes(findings)
+    assert all(c.status != "verified" for c in citations)
+    shown = mark_unverified(text, findings)
+    assert f"18/2025/NĐ-CP ({UNVERIFIED})" in shown or f"Chính phủ ({UNVERIFIED})" in shown
+
+
+def test_citation_in_registry_but_not_in_sources_is_not_verified():
+    text = "Theo Nghị định số 121/2025/NĐ-CP, cấp tỉnh thực hiện [1]."
+    findings, citations = verify_generated(text, SOURCES)
+    assert any(f["code"] == "unsupported-claim" and "121/2025" in f["text"] for f in findings)
+    assert [c.status for c in citations if c.number == "121/2025/NĐ-CP"] != ["verified"]
+
+
+def test_source_backed_citation_and_figures_pass():
+    text = "Xã đã chứng thực bản sao từ bản chính 3.214 bản và chứng thực chữ ký 187 việc [2]."
+    findings, _ = verify_generated(text, SOURCES)
+    assert [f for f in findings if f["code"] == "unsupported-claim"] == []
+
+
+def test_invented_figure_and_bad_marker_are_flagged():
+    text = "Xã đã chứng thực 4.500 bản [2]; kết quả khác [7]."
+    findings, _ = verify_generated(text, SOURCES)
+    flagged = {f["text"] for f in findings if f["code"] == "unsupported-claim"}
+    assert "4.500" in flagged and "[7]" in flagged
+    for f in findings:
+        assert text[f["start"]:f["end"]] == f["text"]
+
+
+def test_unmarked_claims_are_pointed_at_when_required():
+    text = "1.3. Phân quyền, phân cấp\n- Ủy ban nhân dân xã thực hiện đăng ký hộ tịch cho công dân [1].\n- Xã đã hoàn thành mọi chỉ tiêu được giao trong năm."
+    findings, _ = verify_generated(text, SOURCES, require_markers=True)
+    unmarked = [f for f in findings if f["code"] == "unsupported-claim" and f["severity"] == "info"]
+    assert len(unmarked) == 1 and unmarked[0]["text"].startswith("Xã đã hoàn thành")
