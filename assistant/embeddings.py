@@ -107,10 +107,10 @@ class ChromaEmbedding:
     def __init__(self, embedder: Embedder):
         self._embedder = embedder
 
-    def __call__(self, input: list[str]) -> list[np.ndarray]:  # noqa: A002 (Chroma's name)
+    def __call__(self, input: list[str]) -> list[np.ndarray]:
         return list(self._embedder.embed_passages(list(input)))
 
-    def embed_query(self, input: list[str]) -> list[np.ndarray]:  # noqa: A002
+    def embed_query(self, input: list[str]) -> list[np.ndarray]:
         return [self._embedder.embed_query(t) for t in input]
 
     @staticmethod
@@ -121,7 +121,7 @@ class ChromaEmbedding:
         return {"embedder": self._embedder.id}
 
     @staticmethod
-    def build_from_config(config: dict) -> "ChromaEmbedding":
+    def build_from_config(config: dict) -> ChromaEmbedding:
         return ChromaEmbedding(get_embedder())
 
     def is_legacy(self) -> bool:

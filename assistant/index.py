@@ -223,7 +223,7 @@ class Index:
 
     def is_stale(self, paths: list[Path]) -> bool:
         """True when some supported file under paths is not indexed at its current content."""
-        from .ingestion import iter_files, file_sha256
+        from .ingestion import file_sha256, iter_files
 
         known = {(r.source, r.sha256) for r in self.manifest.all()}
         for f in iter_files(paths):

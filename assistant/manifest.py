@@ -10,7 +10,7 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 _SCHEMA = """
@@ -113,7 +113,7 @@ class Manifest:
             db.execute(f"INSERT OR REPLACE INTO documents ({cols}) VALUES ({marks})", tuple(data.values()))
 
     def mark_complete(self, doc_id: str, chunks: int) -> None:
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
         with self._tx() as db:
             db.execute("UPDATE documents SET status='complete', chunks=?, ingested_at=? WHERE doc_id=?",
                        (chunks, now, doc_id))

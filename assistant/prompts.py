@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .config import PROJECT_ROOT
 
-_PART = re.compile(r"^# (system|example user|example assistant|user)\s*$", re.M)
+_PART = re.compile(r"^# (system|example user|example assistant|user)\s*$", re.MULTILINE)
 
 
 def prompts_dir() -> Path:

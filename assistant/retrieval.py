@@ -25,7 +25,7 @@ class Filters:
     doc_ids: list[str] | None = None
 
     @classmethod
-    def from_dict(cls, d: dict | None) -> "Filters":
+    def from_dict(cls, d: dict | None) -> Filters:
         d = dict(d or {})
         year = d.pop("year", None)
         if isinstance(year, (list, tuple)):
@@ -131,7 +131,7 @@ def retrieve(query: str, k: int | None = None, filters: dict | Filters | None = 
     for best in ([bm25[0][0]] if bm25 else []) + ([dense[0][0]] if dense and w_dense > 0 else []):
         if best not in order[:k] and k > 1:
             order.remove(best)
-            order.insert(k - 1 if len(pinned) < k else k - 1, best)
+            order.insert(k - 1, best)
     order = order[:k]
     fused_score = dict(fused)
     chunks = index.get_chunks(order)

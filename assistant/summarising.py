@@ -14,7 +14,7 @@ from . import llm, prompts
 from .answering import Answer
 from .chunking import chunk_document
 from .documents import Chunk, Document, Hit
-from .text import fold, nfc
+from .text import fold
 from .verify import mark_unverified, verify_generated
 
 # Section headings (accent-folded) → summary field.
@@ -28,7 +28,7 @@ SECTION_KINDS = [
 # A clause ends at ";", ":", a line break, or a full stop that is not inside a number ("1.150").
 _CLAUSE_END = re.compile(r"[;:\n]|\.(?!\d)")
 _FIGURE = re.compile(r"\d[\d.,]*\s*(?:%|việc|hồ sơ|bản|vụ|người|lượt|hộ|trường hợp|đồng|tỷ|triệu|ha|tấn|km|xã|"
-                     r"thôn|cuộc|hội nghị|văn bản|đơn|thủ tục|tổ|hòa giải viên|biên chế|công chức|tờ)", re.I)
+                     r"thôn|cuộc|hội nghị|văn bản|đơn|thủ tục|tổ|hòa giải viên|biên chế|công chức|tờ)", re.IGNORECASE)
 MAP_CHARS = 3500
 
 
@@ -106,7 +106,7 @@ def _period(title: str | None) -> str | None:
     if not title:
         return None
     m = re.search(r"((?:6|06|sáu|9|chín) tháng[^,;.]*năm \d{4}|năm \d{4}|quý [IV1-4]+[^,;.]*\d{4}|"
-                  r"nhiệm kỳ \d{4}\s*-\s*\d{4}|giai đoạn \d{4}\s*-\s*\d{4}|01 năm[^,;.]*)", title, re.I)
+                  r"nhiệm kỳ \d{4}\s*-\s*\d{4}|giai đoạn \d{4}\s*-\s*\d{4}|01 năm[^,;.]*)", title, re.IGNORECASE)
     return m.group(1) if m else None
 
 

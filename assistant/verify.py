@@ -36,7 +36,7 @@ def _source_numbers(hits: list[Hit]) -> set[str]:
     return out
 
 
-_CLAIM_LINE = re.compile(r"^[ \t]*(?:[-+•*]|[a-zđ]\)|\d+(?:\.\d+)*\.?)?[ \t]*(.+)$", re.M)
+_CLAIM_LINE = re.compile(r"^[ \t]*(?:[-+•*]|[a-zđ]\)|\d+(?:\.\d+)*\.?)?[ \t]*(.+)$", re.MULTILINE)
 
 
 def _unmarked_claims(text: str) -> list[dict]:

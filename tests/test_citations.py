@@ -8,8 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from assistant.citations import (CheckResult, Citation, Finding, Registry, RegistryEntry, check_text, find_citations,
-                                 format_citation, load_registry, normalise_number, read_header)
+from assistant.citations import (
+    CheckResult,
+    Citation,
+    Finding,
+    Registry,
+    RegistryEntry,
+    check_text,
+    find_citations,
+    format_citation,
+    load_registry,
+    normalise_number,
+    read_header,
+)
 from assistant.config import PROJECT_ROOT
 from assistant.text import nfc
 

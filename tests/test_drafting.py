@@ -9,6 +9,7 @@ import pytest
 from assistant import drafting, llm
 from assistant.citations import load_registry
 from assistant.documents import Hit
+
 from conftest import PROJECT_ROOT
 
 
@@ -64,7 +65,7 @@ def test_endpoint_down_still_shows_sources(monkeypatch):
 @pytest.mark.llm
 def test_draft_json_end_to_end_on_the_sample_corpus(tmp_path):
     env = dict(os.environ, ASSISTANT_DATA_DIR=str(tmp_path / "data"))
-    run = lambda *a: subprocess.run([sys.executable, "-m", "assistant", *a], cwd=PROJECT_ROOT, env=env,  # noqa: E731
+    run = lambda *a: subprocess.run([sys.executable, "-m", "assistant", *a], cwd=PROJECT_ROOT, env=env,
                                     capture_output=True, text=True, timeout=900)
     assert run("ingest", "corpus/mau", "corpus/ghi-chu").returncode == 0
     r = run("draft", "Soạn mục 1. Công tác hộ tịch, nêu số việc hộ tịch đã đăng ký", "--json")

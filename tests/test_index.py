@@ -96,10 +96,8 @@ def test_refuses_vectors_from_another_embedder(data_dir):
 
 def test_one_writer_at_a_time(data_dir):
     a, b = Index(), Index()
-    with a.writer():
-        with pytest.raises(IngestBusy):
-            with b.writer():
-                pass
+    with a.writer(), pytest.raises(IngestBusy), b.writer():
+        pass
     with b.writer():  # free again
         pass
     assert get_settings().data_dir == data_dir

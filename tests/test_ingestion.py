@@ -10,6 +10,7 @@ import pytest
 
 from assistant.index import Index
 from assistant.ingestion import ingest_paths
+
 from conftest import PROJECT_ROOT
 
 REPORT = """ỦY BAN NHÂN DÂN XÃ AN HÒA

@@ -2,6 +2,7 @@
 import pytest
 
 from assistant import llm, summarising
+
 from conftest import PROJECT_ROOT
 
 SAMPLE = PROJECT_ROOT / "corpus" / "mau" / "bao-cao-tu-phap-6-thang-2025-xa-mau.md"

@@ -16,7 +16,16 @@ from .normalise import normalise_number, parse_number
 from .resolve import Registry, RegistryEntry, load_registry
 
 __all__ = [
-    "Citation", "Finding", "CheckResult", "Registry", "RegistryEntry",
-    "normalise_number", "parse_number", "find_citations", "check_text", "read_header", "format_citation",
+    "CheckResult",
+    "Citation",
+    "Finding",
+    "Registry",
+    "RegistryEntry",
+    "check_text",
+    "find_citations",
+    "format_citation",
     "load_registry",
+    "normalise_number",
+    "parse_number",
+    "read_header",
 ]

@@ -21,9 +21,8 @@ from .header import read_header
 from .normalise import NumberParts, normalise_number, parse_number
 from .resolve import Registry, RegistryEntry, default_registry
 
-
 # Inline patterns, compiled once at import.
-_FRONT_MATTER = re.compile(r"\A\s*---\n.*?\n---\n", re.S)
+_FRONT_MATTER = re.compile(r"\A\s*---\n.*?\n---\n", re.DOTALL)
 _RX1 = re.compile(r"[/-]")
 _RX2 = re.compile(r"[a-z]{3,} [a-z]{3,}")
 _RX3 = re.compile(r"[\s/-]")
@@ -130,7 +129,7 @@ def _label(c: Citation) -> str:
 
 # --- header -----------------------------------------------------------------------------------
 
-_HDR_NUMBER = re.compile(r"^[ \t*|#>_]*(?P<so>so)(?![a-z_])(?P<colon>[ \t]{0,3}:?)(?P<rest>[^\n|]{0,60})", re.M)
+_HDR_NUMBER = re.compile(r"^[ \t*|#>_]*(?P<so>so)(?![a-z_])(?P<colon>[ \t]{0,3}:?)(?P<rest>[^\n|]{0,60})", re.MULTILINE)
 _HDR_MOTTO = re.compile(r"doc lap[ \t]*-?[ \t]*tu do[ \t]*-?[ \t]*hanh phuc")
 
 

@@ -16,7 +16,6 @@ from assistant.text import nfc
 from . import patterns as P
 from .normalise import parse_number
 
-
 # Inline patterns, compiled once at import.
 _RX1 = re.compile(r"\d+$")
 _RX2 = re.compile(r"(?:19|20)\d\d")
@@ -63,7 +62,7 @@ _CAP_WORD = re.compile(r"[^\W\d_][\w-]*")
 _GENERIC_ISSUER = re.compile(r"[ ,]{0,3}(?:do )?cua {1,2}(?=\w)")
 _LAW_STOP = re.compile(
     r"[,;.:()\n\"“”]|(?<!\w)(?:năm|ngày|số|và|trên|tại|theo|đã|được|để|nhằm|đối với|cho|khi|là|với|"
-    r"sửa đổi|hiện hành|này|thì|về|quy định|hướng dẫn|gồm|nêu)(?!\w)", re.I)
+    r"sửa đổi|hiện hành|này|thì|về|quy định|hướng dẫn|gồm|nêu)(?!\w)", re.IGNORECASE)
 
 
 def _type_before(s: str, pos: int) -> tuple[P.DocType, int, int, int] | None:

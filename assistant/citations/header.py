@@ -31,7 +31,7 @@ _RX12 = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _RX13 = re.compile(r"[A-Za-z]{4,} (?:the|from|wording|reconstructed)")
 
 
-_FRONT = re.compile(r"\A\s*---\n(.*?)\n---\n", re.S)
+_FRONT = re.compile(r"\A\s*---\n(.*?)\n---\n", re.DOTALL)
 _MARKUP = re.compile(r"^[#>*_\s]+|[*_]+$")
 _NUMBER_LINE = re.compile(r"^(?:(?:luat|bo luat|phap lenh) )?so {0,3}:? {0,8}(?P<num>[^\s].*?)?\s*$")
 _DATE_LINE = re.compile(r"^(?:[^\d,]{1,60}, {0,3})?ngay")
@@ -120,7 +120,7 @@ def read_header(text: str) -> dict:
     # type word), excluding the national motto; the last organisation named is the issuer.
     block_end = number_idx if number_idx is not None else min(len(lines), 12)
     names: list[str] = []
-    for i in range(0, block_end):
+    for i in range(block_end):
         ln, f = lines[i], folded[i]
         if not ln or _SEPARATOR.match(ln) or any(f.startswith(x) for x in _NATIONAL) or not _is_upper(ln):
             continue

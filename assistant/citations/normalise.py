@@ -7,8 +7,17 @@ from functools import lru_cache
 
 from assistant.text import nfc
 
-from .patterns import (CANONICAL_BY_FOLD, CANONICAL_CODES, CODE_GROUP_RE, INVALID_CODES, ISSUER_BY_CODE,
-                       KNOWN_CODE_FOLDS, TYPES_BY_CODE, fkey, shadow)
+from .patterns import (
+    CANONICAL_BY_FOLD,
+    CANONICAL_CODES,
+    CODE_GROUP_RE,
+    INVALID_CODES,
+    ISSUER_BY_CODE,
+    KNOWN_CODE_FOLDS,
+    TYPES_BY_CODE,
+    fkey,
+    shadow,
+)
 
 # Inline patterns, compiled once at import.
 _RX1 = re.compile(r"(\D+?)(\d*)")

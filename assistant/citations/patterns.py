@@ -184,8 +184,8 @@ SUM_TRIGGER_RE = re.compile(r"(?<![a-z])trong do(?![a-z])")
 SUM_WINDOW = int(RULES["sum_window_chars"])
 
 # Header lines (the report's own number and date).
-OWN_NUMBER_LINE_RE = re.compile(r"^[ \t*|#>_]*(?:[a-z ]{0,20})?so\b", re.M)
-HEADER_NUMBER_RE = re.compile(r"^[ \t*|#>_]*(?:(?:luat|phap lenh|bo luat) )?so(?P<colon> {0,3}:?)(?P<rest>[^\n|]*)", re.M)
+OWN_NUMBER_LINE_RE = re.compile(r"^[ \t*|#>_]*(?:[a-z ]{0,20})?so\b", re.MULTILINE)
+HEADER_NUMBER_RE = re.compile(r"^[ \t*|#>_]*(?:(?:luat|phap lenh|bo luat) )?so(?P<colon> {0,3}:?)(?P<rest>[^\n|]*)", re.MULTILINE)
 HEADER_DATE_RE = re.compile(
     r"(?P<place>[^\W\d_][^\n,|]{0,60}), {0,3}ngay(?P<d> {1,10}|[ \t]*\S{1,4}[ \t]*) {0,3}thang(?P<m> {1,10}|[ \t]*\S{1,4}[ \t]*) {0,3}nam {0,3}(?P<y>\d{4})"
 )

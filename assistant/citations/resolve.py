@@ -11,10 +11,10 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from assistant.config import PROJECT_ROOT
 
@@ -65,7 +65,7 @@ class RegistryEntry:
         return d
 
     @classmethod
-    def from_json(cls, d: dict, default_confidence: str = "user") -> "RegistryEntry":
+    def from_json(cls, d: dict, default_confidence: str = "user") -> RegistryEntry:
         known = {"number", "type", "doc_type", "kind", "issuer", "signing_date", "date", "effective_date",
                  "title", "source", "confidence"}
         return cls(
