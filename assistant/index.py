@@ -95,7 +95,7 @@ class Index:
             )
         self.bm25 = BM25Store(self.settings.data_dir / "bm25" / self.settings.collection)
         self._write_lock = threading.Lock()
-        self._lock_fh = None
+        self._docs_cache: tuple | None = None
 
     # ---- writer lock -------------------------------------------------------------------------
     @contextmanager
@@ -191,7 +191,17 @@ class Index:
 
     # ---- reads -------------------------------------------------------------------------------
     def documents(self) -> list[DocumentRecord]:
-        return self.manifest.all()
+        """Complete documents, cached until the manifest changes (in this process or another)."""
+        version = self.manifest.version()
+        cached = self._docs_cache
+        if cached is None or cached[0] != version:
+            docs = self.manifest.all()
+            cached = self._docs_cache = (version, docs, {d.doc_id: d for d in docs})
+        return cached[1]
+
+    def _by_id(self) -> dict[str, DocumentRecord]:
+        self.documents()
+        return self._docs_cache[2]
 
     def chunk_count(self) -> int:
         return self.collection.count()
@@ -211,15 +221,16 @@ class Index:
         return [(i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0])]
 
     def chunk_ids_for(self, doc_ids: Iterable[str]) -> set[str]:
+        by_id = self._by_id()
         out = set()
         for doc_id in doc_ids:
-            rec = self.manifest.get(doc_id)
-            if rec and rec.status == "complete":
+            rec = by_id.get(doc_id)
+            if rec is not None:
                 out.update(chunk_id(doc_id, i) for i in range(rec.chunks))
         return out
 
     def complete_doc_ids(self) -> set[str]:
-        return {r.doc_id for r in self.manifest.all()}
+        return set(self._by_id())
 
     def is_stale(self, paths: list[Path]) -> bool:
         """True when some supported file under paths is not indexed at its current content."""

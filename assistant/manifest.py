@@ -65,6 +65,7 @@ class Manifest:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
         self._lock = threading.RLock()
+        self._local_writes = 0  # data_version does not move for this connection's own commits
 
     @contextmanager
     def _tx(self):
@@ -76,6 +77,7 @@ class Manifest:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+            self._local_writes += 1
 
     @staticmethod
     def _row(row: sqlite3.Row | tuple, cols: list[str]) -> DocumentRecord:
@@ -88,6 +90,11 @@ class Manifest:
             cur = self._db.execute(f"SELECT * FROM documents {where}", args)
             cols = [c[0] for c in cur.description]
             return [self._row(r, cols) for r in cur.fetchall()]
+
+    def version(self) -> tuple[int, int]:
+        """Changes when any connection (this process or another) commits: cheap cache validation."""
+        with self._lock:
+            return (self._db.execute("PRAGMA data_version").fetchone()[0], self._local_writes)
 
     def get(self, doc_id: str) -> DocumentRecord | None:
         rows = self._select("WHERE doc_id = ?", (doc_id,))
