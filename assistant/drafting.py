@@ -17,6 +17,8 @@ from .documents import Hit
 from .retrieval import retrieve
 from .verify import mark_unverified, verify_generated
 
+# Findings the model is asked to fix once: invented documents, citations or figures not in the sources.
+REPAIRABLE = {"unknown-document", "unsupported-claim", "future-date", "date-mismatch", "title-mismatch"}
 _PLACEHOLDER = re.compile(r"\{\{?\s*VB\s*(\d{1,2})\s*\}?\}")
 DRAFT_K = 8
 
@@ -100,6 +102,21 @@ def draft_stream(request: str, report_date: date | None = None, unit: str | None
         yield "error", answer
         return
     text = fill_citations(raw.strip(), hits, entries)
+    problems = [f for f in _findings(text, hits, report_date) if f["code"] in REPAIRABLE and f["severity"] != "info"]
+    if problems:
+        # One repair attempt: the model sees exactly what failed; whatever still fails stays marked.
+        yield "repair", answer
+        try:
+            repaired = llm.complete(prompts.messages(
+                "draft_repair", draft=raw.strip(), problems="\n".join(f'- "{f["text"]}": {f["message"]}' for f in problems),
+                documents=", ".join(f"{{{{VB {n}}}}}" for n in sorted(entries)) or "(không có)"))
+        except llm.LLMUnavailable:
+            repaired = ""
+        if repaired.strip():
+            candidate = fill_citations(repaired.strip(), hits, entries)
+            still = [f for f in _findings(candidate, hits, report_date) if f["code"] in REPAIRABLE and f["severity"] != "info"]
+            if len(still) < len(problems):
+                text = candidate
     answer.text = mark_unverified(text, _findings(text, hits, report_date))
     answer.findings = _findings(answer.text, hits, report_date)  # offsets into the text shown
     yield "done", answer

@@ -56,10 +56,15 @@ def _unmarked_claims(text: str) -> list[dict]:
 
 def verify_generated(text: str, hits: list[Hit], *, check_figures: bool = True,
                      require_markers: bool = False) -> tuple[list[dict], list]:
-    """Findings for generated text, plus its citations (with statuses)."""
+    """Findings for generated text, plus its citations (with statuses).
+
+    `require_markers` is for report drafts: every statement must point at a source, and the NĐ 30/2020
+    rule on full first citations applies; a chat answer may cite briefly.
+    """
     text = nfc(text)
     result = check_text(text)
-    findings = [as_dict(f) for f in result.findings if f.code != "format"]
+    findings = [as_dict(f) for f in result.findings if f.code != "format"
+                and (require_markers or not (f.code == "incomplete-citation" and f.severity == "info"))]
     known = _source_numbers(hits)
     for c in result.citations:
         if c.number and c.number not in known:

@@ -77,3 +77,28 @@ def test_draft_json_end_to_end_on_the_sample_corpus(tmp_path):
     for f in out["findings"]:
         if f["code"] in ("unknown-document", "unsupported-claim") and f["severity"] == "warning":
             assert "chưa xác minh" in out["text"]
+
+
+def test_one_repair_attempt_replaces_an_invented_citation(monkeypatch):
+    hits = _hits()
+    monkeypatch.setattr(drafting, "retrieve", lambda *a, **k: hits)
+    monkeypatch.setattr(drafting, "relevant", lambda h: h)
+    replies = iter([
+        ["- Theo Nghị định số 18/2025/NĐ-CP ngày 12/6/2025 của Chính phủ, xã quản lý hộ tịch [1]."],
+        ["- Theo {{VB 1}}, xã quản lý hộ tịch [1]."],
+    ])
+    calls = []
+
+    def scripted(messages, **kw):
+        calls.append(messages)
+        return iter(next(replies))
+
+    monkeypatch.setattr(llm, "stream_chat", scripted)
+    events = []
+    answer = None
+    for event, answer in drafting.draft_stream("Soạn mục 1.3"):
+        events.append(event)
+    assert "repair" in events and len(calls) == 2
+    assert "18/2025" in calls[1][-1]["content"], "the repair request names the failing citation"
+    assert "18/2025" not in answer.text
+    assert "Nghị định số 120/2025/NĐ-CP ngày 11/6/2025 của Chính phủ" in answer.text
