@@ -128,3 +128,21 @@ def test_old_and_new_tone_placement_give_the_same_tokens():
     assert tokens("Uỷ ban hoà giải, khoẻ, thuỷ lợi") == tokens("Ủy ban hòa giải, khỏe, thủy lợi")
     assert "hoặc" in tokens("hoặc")  # modifier vowels untouched
     assert "quý" in tokens("quý") and "quỳnh" in tokens("Quỳnh")  # qu + y keeps its tone
+
+
+def test_heading_line_tokens_are_boosted(tmp_path):
+    from assistant.lexical import HEADING_BOOST, document_tokens, heading_line
+
+    assert heading_line("Điều 33. Sử dụng con dấu\n1. Dấu đóng phải rõ ràng.") == "Điều 33. Sử dụng con dấu"
+    assert heading_line("Phạm vi điều chỉnh\n\nLuật này quy định ...") == "Phạm vi điều chỉnh"
+    assert heading_line("Một câu văn thường kết thúc bằng dấu chấm.\nCâu sau.") == ""  # a sentence, not a heading
+    assert heading_line("Điều 33. Sử dụng con dấu") == ""                             # one line: nothing to boost
+    toks = document_tokens("Điều 33. Sử dụng con dấu\n1. Dấu đóng phải rõ ràng.")
+    assert toks.count("con_dấu") == HEADING_BOOST and toks.count("rõ_ràng") == 1
+    s = BM25Store(tmp_path / "bm25")
+    s.add(["body", "head", "other"],
+          ["Quy định chung\nQuản lý con dấu và sử dụng con dấu theo quy định của pháp luật.",
+           "Quản lý con dấu\nCơ quan phân công người giữ và bảo quản theo quy định.",
+           "Văn thư\nVăn bản đi, văn bản đến."])
+    s.commit()
+    assert s.search("quản lý con dấu", 2)[0][0] == "head"  # "body" wins without the boost
