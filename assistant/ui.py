@@ -795,7 +795,7 @@ def launch(demo: gr.Blocks, host: str, port: int, *, block: bool = True, auth: C
     return demo.launch(
         server_name=host, server_port=port, auth=auth, prevent_thread_lock=not block, quiet=True,
         auth_message="Đăng nhập để dùng Trợ lý soạn báo cáo." if auth else None, show_error=False,
-        max_file_size=f"{max(1, int(settings.max_upload_mb))}mb", allowed_paths=[str(exports)],
+        max_file_size=max(1, int(settings.max_upload_mb * 1024 * 1024)), allowed_paths=[str(exports)],
         footer_links=[], theme=theme(), css=CSS, share=False, inbrowser=False, ssr_mode=False,
     )
 

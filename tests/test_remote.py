@@ -6,7 +6,7 @@
    Skipped with the reason when the `chroma` command cannot start a server here.
 2. `assistant ask --json` against a stub OpenAI-compatible HTTP server on 127.0.0.1 with
    OPENAI_BASE_URL + OPENAI_API_KEY + ASSISTANT_MODEL: the request carries the model name and the key,
-   the answer and its sources come back; a refused key is a Vietnamese message that never echoes the key.
+   the answer and its sources come back (a refused key: tests/test_security.py).
 """
 from __future__ import annotations
 
@@ -318,7 +318,7 @@ def test_ask_through_a_remote_openai_compatible_server(ask_env):
         assert "120 ha lúa" in prompt and "Xã Bình Thành trồng bao nhiêu ha lúa?" in prompt
 
 
-def test_remote_server_non_streaming_with_the_same_client(ask_env, monkeypatch):
+def test_remote_server_non_streaming_with_the_same_client(monkeypatch):
     """The app's own client settings (base URL, key, model) also work for a plain JSON reply."""
     from assistant import llm
     from assistant.config import reset_settings
@@ -339,13 +339,4 @@ def test_remote_server_non_streaming_with_the_same_client(ask_env, monkeypatch):
             reset_settings()
         assert [r["stream"] if "stream" in r else False for r in stub.requests] == [False, True]
         assert all(h["authorization"] == "Bearer sk-json" for h in stub.headers)
-
-
-def test_refused_key_is_a_vietnamese_message_without_the_key(ask_env):
-    with RecordingStub(required_key="the-right-key") as stub:
-        env = {**ask_env, "OPENAI_BASE_URL": stub.base_url, "OPENAI_API_KEY": "wrong-key-4711",
-               "ASSISTANT_MODEL": "m"}
-        proc = run_cli("ask", "Xã Bình Thành trồng bao nhiêu ha lúa?", env=env)
-    assert_clean_error(proc, "OPENAI_API_KEY")
-    assert "wrong-key-4711" not in proc.stderr + proc.stdout
 
