@@ -41,6 +41,14 @@ Giá cà phê bình quân 95.000 đồng/kg.
 Xã phấn đấu 98% hộ dân dùng nước hợp vệ sinh; xây mới 3 trạm cấp nước tập trung tại thôn 2, thôn 5 và thôn 7.
 """,
 }
+COMMUNE_B_DOC = ("bao-cao-thuy-san.txt", """UBND XÃ BÌNH AN
+
+BÁO CÁO
+Kết quả nuôi trồng thủy sản năm 2024
+
+Diện tích nuôi tôm thẻ chân trắng đạt 62 ha, sản lượng 410 tấn.
+""")
+COMMUNE_B_QUERY = "diện tích nuôi tôm thẻ chân trắng"
 LATE_DOC = ("bao-cao-hoc-duong.txt", """UBND XÃ EA TÂN
 
 BÁO CÁO
@@ -178,7 +186,7 @@ def test_cli_against_chroma_server_survives_stop_and_restart(chroma_server, tmp_
     assert not (data / "chroma").exists()
     assert (chroma_server.path / "chroma.sqlite3").exists()
 
-    def search(*queries: str) -> list[list[dict]]:
+    def search(*queries: str, env: dict = env) -> list[list[dict]]:
         """One CLI process for several queries (`search --batch`, one JSON line per query)."""
         batch = tmp_path / "queries.txt"
         batch.write_text("\n".join(queries) + "\n", encoding="utf-8")
@@ -188,10 +196,19 @@ def test_cli_against_chroma_server_survives_stop_and_restart(chroma_server, tmp_
         assert [x["query"] for x in lines] == list(queries)
         return [x["hits"] for x in lines]
 
-    coffee, water = search("sản lượng cà phê nhân năm 2024", "trạm cấp nước tập trung")
+    # A second commune on the same server: its own collection and its own data directory.
+    env_b = {**env, "ASSISTANT_DATA_DIR": str(tmp_path / "data-b"), "ASSISTANT_COLLECTION": "xa-binh-an"}
+    corpus_b = write_docs(tmp_path / "corpus-b", dict([COMMUNE_B_DOC]))
+    assert run_cli("ingest", str(corpus_b), env=env_b).returncode == 0
+    (own,) = search(COMMUNE_B_QUERY, env=env_b)
+    assert own and all(h["source"].endswith(COMMUNE_B_DOC[0]) for h in own), own
+
+    coffee, water, other = search("sản lượng cà phê nhân năm 2024", "trạm cấp nước tập trung", COMMUNE_B_QUERY)
     assert coffee and coffee[0]["source"].endswith("bao-cao-ca-phe.txt"), coffee
     assert "3.450 tấn" in coffee[0]["text"]
     assert water and water[0]["source"].endswith("ke-hoach-nuoc-sach.md"), water
+    assert not any(h["source"].endswith(COMMUNE_B_DOC[0]) for h in other), other  # never the other commune's
+    assert server_chunks(chroma_server) == chunks and server_chunks(chroma_server, "xa-binh-an") == 1
 
     # The server goes away mid-session: a clear Vietnamese message, exit code 1, no traceback.
     chroma_server.stop()
