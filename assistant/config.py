@@ -59,6 +59,7 @@ class Settings(BaseSettings):
 
     # Retrieval.
     top_k: int = Field(5, validation_alias=_env("ASSISTANT_TOP_K"))
+    fusion: str = Field("score", validation_alias=_env("ASSISTANT_FUSION"))  # score | rrf
     rrf_k: int = Field(60, validation_alias=_env("ASSISTANT_RRF_K"))
     weight_bm25: float = Field(1.0, validation_alias=_env("ASSISTANT_WEIGHT_BM25"))
     weight_dense: float = Field(1.0, validation_alias=_env("ASSISTANT_WEIGHT_DENSE"))

@@ -21,6 +21,7 @@ from .config import Settings, get_settings
 from .documents import Chunk
 from .embeddings import Embedder, get_embedder
 from .manifest import DocumentRecord, Manifest
+from .passages import passage_text
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +170,8 @@ class Index:
             batch = chunks[start:start + EMBED_BATCH]
             batch_ids = [chunk_id(rec.doc_id, start + j) for j in range(len(batch))]
             batch_texts = [c.text for c in batch]
-            vectors = self.embedder.embed_passages(batch_texts)
+            # the vector sees the document named in front (passages.py); Chroma and BM25 keep the chunk text
+            vectors = self.embedder.embed_passages([passage_text(rec, c) for c in batch])
             metas = [_clean_meta({**base, **c.meta, "page": c.page, "section": c.section, "chunk": start + j})
                      for j, c in enumerate(batch)]
             self.collection.upsert(ids=batch_ids, embeddings=np.asarray(vectors), documents=batch_texts,
