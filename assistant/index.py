@@ -190,12 +190,19 @@ class Index:
 
     def commit(self) -> None:
         self.bm25.commit()
+        # a manifest write moves SQLite's data_version, so other processes reload BM25 (see documents())
+        self.manifest.set_info("bm25_commit", str(time.time()))
 
     # ---- reads -------------------------------------------------------------------------------
     def documents(self) -> list[DocumentRecord]:
         """Complete documents, cached until the manifest changes (in this process or another)."""
         version = self.manifest.version()
         cached = self._docs_cache
+        if cached is not None and cached[0][0] != version[0]:
+            # another process (an ingest from the command line) changed the index: reload its BM25
+            from .lexical import BM25Store
+
+            self.bm25 = BM25Store(self.settings.data_dir / "bm25" / self.settings.collection)
         if cached is None or cached[0] != version:
             docs = self.manifest.all()
             cached = self._docs_cache = (version, docs, {d.doc_id: d for d in docs})
@@ -208,18 +215,31 @@ class Index:
     def chunk_count(self) -> int:
         return self.collection.count()
 
+    def _store_error(self, exc: Exception) -> IndexError_:
+        where = self.settings.chroma_url or str(self.settings.chroma_dir)
+        return IndexError_(
+            f"Không đọc/ghi được kho vector Chroma ({where}): {exc.__class__.__name__}. "
+            + ("Kiểm tra máy chủ Chroma đang chạy và ASSISTANT_CHROMA_URL; dữ liệu trên máy chủ không bị mất."
+               if self.settings.chroma_url else "Kiểm tra thư mục dữ liệu (ASSISTANT_DATA_DIR) và dung lượng ổ đĩa."))
+
     def get_chunks(self, ids: list[str]) -> dict[str, tuple[str, dict]]:
         if not ids:
             return {}
-        got = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
+        try:
+            got = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
+        except Exception as exc:
+            raise self._store_error(exc) from exc
         return {i: (d, m or {}) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
 
     def dense_search(self, query: str, k: int, where: dict | None = None) -> list[tuple[str, float]]:
-        if self.collection.count() == 0:
-            return []
         vec = self.embedder.embed_query(query)
-        res = self.collection.query(query_embeddings=[np.asarray(vec)], n_results=k, where=where or None,
-                                    include=["distances"])
+        try:
+            if self.collection.count() == 0:
+                return []
+            res = self.collection.query(query_embeddings=[np.asarray(vec)], n_results=k, where=where or None,
+                                        include=["distances"])
+        except Exception as exc:
+            raise self._store_error(exc) from exc
         return [(i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0])]
 
     def chunk_ids_for(self, doc_ids: Iterable[str]) -> set[str]:

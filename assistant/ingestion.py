@@ -142,10 +142,13 @@ def ingest_paths(index: Index, paths: Iterable[Path | str], *, prune: bool = Fal
                 report.failed.append({"source": source, "error": exc.message, "code": exc.code})
                 progress.done(path, "failed")
             except Exception as exc:  # keep the batch going; nothing indexed is lost
-                log.exception("Lỗi khi nạp %s", source)
+                from .errors import user_message
+
+                log.warning("Không nạp được %s (%s)", shown, exc.__class__.__name__)
+                log.debug("Chi tiết lỗi khi nạp %s", source, exc_info=True)
                 report.failed.append({"source": source, "code": "internal",
-                                      "error": f"Lỗi không mong đợi khi nạp '{shown}' ({exc.__class__.__name__}: "
-                                               f"{exc}). Các tài liệu khác không bị ảnh hưởng; chạy lại với --debug."})
+                                      "error": f"Không nạp được '{shown}': {user_message(exc)} "
+                                               "Các tài liệu khác không bị ảnh hưởng."})
                 progress.done(path, "failed")
         if prune:
             for rec in index.manifest.all(status=None):

@@ -101,3 +101,23 @@ def test_one_writer_at_a_time(data_dir):
     with b.writer():  # free again
         pass
     assert get_settings().data_dir == data_dir
+
+
+def test_a_running_app_sees_documents_ingested_by_another_process(data_dir, tmp_path):
+    """The app holds an Index open while `assistant ingest` runs elsewhere: BM25 reloads, nothing is missed."""
+    import os
+    import subprocess
+    import sys
+
+    from assistant.retrieval import retrieve
+    from conftest import PROJECT_ROOT
+
+    app_index = Index()
+    assert retrieve("hòa giải viên xã Phước Lộc", 3, index=app_index) == []
+    doc = tmp_path / "phuoc-loc.md"
+    doc.write_text("BÁO CÁO\nTổ hòa giải xã Phước Lộc có 12 hòa giải viên, hòa giải thành 9 vụ việc.\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "assistant", "ingest", str(doc)], cwd=PROJECT_ROOT,
+                       env=dict(os.environ, ASSISTANT_DATA_DIR=str(data_dir)), capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    hits = retrieve("hòa giải viên xã Phước Lộc", 3, index=app_index)
+    assert hits and "Phước Lộc" in hits[0].text and hits[0].meta.get("bm25")
