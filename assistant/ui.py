@@ -212,6 +212,23 @@ def save_upload(f) -> tuple[Path, str]:
 
 
 # ---- tables shown as HTML (every value escaped) ----------------------------------------------
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+def link_markers(text: str, sources: list[dict]) -> str:
+    """Escaped answer text where each [n] links to source n's row and shows its passage on hover."""
+    by_marker = {str(s.get("marker")): s for s in sources or []}
+
+    def repl(m: re.Match) -> str:
+        src = by_marker.get(m.group(0))
+        if src is None:
+            return m.group(0)
+        hint = esc(f"{src.get('title') or ''} — {(src.get('snippet') or '')[:280]}")
+        return f'<a class="tl-marker" href="#tl-src-{m.group(1)}" title="{hint}">{m.group(0)}</a>'
+
+    return _MARKER.sub(repl, esc(text))
+
+
 def sources_html(sources: list[dict]) -> str:
     head = "<h3 style='margin-top:0'>Nguồn tham khảo</h3>"
     if not sources:
@@ -221,7 +238,7 @@ def sources_html(sources: list[dict]) -> str:
         where = ", ".join(x for x in (f"trang {s['page']}" if s.get("page") else "", s.get("section") or "") if x)
         title = s.get("title") or Path(str(s.get("source") or "")).name
         rows.append(
-            f"<tr><td><b>{esc(s.get('marker'))}</b></td><td>{esc(title)}</td><td>{esc(s.get('number') or '')}</td>"
+            f"<tr id='tl-src-{esc(str(s.get('marker', '')).strip('[]'))}'><td><b>{esc(s.get('marker'))}</b></td><td>{esc(title)}</td><td>{esc(s.get('number') or '')}</td>"
             f"<td>{esc(where)}</td><td class='tl-snippet'>{esc((s.get('snippet') or '')[:300])}</td></tr>")
     return (head + "<table class='tl-table'><thead><tr><th>#</th><th>Tài liệu</th><th>Số/ký hiệu</th>"
             "<th>Trang/mục</th><th>Trích đoạn</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
@@ -286,7 +303,7 @@ def chat_respond(message: str, history: list | None, mode: str, unit: str = "", 
                 yield history, sources_html(answer.sources), findings_html(answer.findings), state
                 return
         if answer is not None:
-            history[-1]["content"] = esc(answer.text) or "(không có nội dung)"
+            history[-1]["content"] = link_markers(answer.text, answer.sources) or "(không có nội dung)"
             state.update(text=answer.text, sources=answer.sources, findings=list(answer.findings))
             yield history, sources_html(answer.sources), findings_html(answer.findings), state
     except Exception as exc:  # noqa: BLE001

@@ -60,6 +60,11 @@ def test_ask_shows_answer_and_sources(browser_page):
     page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
     sources = page.inner_text("#chat-sources")
     assert "[1]" in sources and "05/KH-UBND" in sources
+    # the marker [1] in the answer leads to its passage in the sources panel
+    marker = page.locator("#chatbot a.tl-marker").first
+    assert marker.get_attribute("href") == "#tl-src-1"
+    assert "120 ha lúa" in (marker.get_attribute("title") or "")
+    assert page.locator("#chat-sources #tl-src-1").count() == 1
     assert not page.errors, page.errors
 
 
