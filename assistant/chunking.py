@@ -54,17 +54,18 @@ _CHUONG_LINE = re.compile(r"^\s{0,3}(?:#{1,6}\s+)?(?:\*\*)?(?:Chương|CHƯƠNG)
 _CITATION = re.compile(
     r"(?:(?:Luật|Bộ luật|Pháp lệnh|Nghị định|Nghị quyết|Thông tư(?: liên tịch)?|Quyết định|Chỉ thị|Kế hoạch|"
     r"Công văn|Hướng dẫn|Thông báo|Báo cáo|Tờ trình|Văn bản|Kết luận)\s+(?:số\s+)?)?"
-    r"\d+[\w./\-]*/[\w./\-]*\w"
+    r"(?<![\w.\-])\d[\w.\-]*+/[\w./\-]*\w"
     r"(?:\s+ngày\s+\d{1,2}(?:[/.-]\d{1,2}[/.-]\d{2,4}|\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?"
     r"|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
     r"|(?:khoản|Khoản|điểm|Điểm|Điều|điều|Chương|chương|Mục|mục|Phụ lục|phụ lục)\s+[\w.]+"
-    r"|\d[\d.,]*\s*%?\s+\S+")
+    r"|(?<![\d.,])\d[\d.,]*+(?:\s*+%)?\s++\S+")
 _SENT_END = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s+[\"'“(\[«]?[A-ZĐÀ-ỸÁ-Ỹ0-9\-+•])")
 _CLAUSE_END = re.compile(r"[;:][\"'”’)\]»]*(?=\s)")
 _COMMA = re.compile(r",(?=\s)")
 _ABBREV = {"TP", "Tp", "TT", "TX", "Q", "P", "KT", "TM", "TL", "TUQ", "ThS", "Ths", "TS", "GS", "PGS", "BS",
            "CN", "Th", "St", "v.v", "vv", "Đ/c", "đ/c", "Ô", "B", "Nxb", "NXB", "tr", "Tr", "Số", "số"}
 _SPACE = re.compile(r"\s+")
+_ABBREV_LOOKBACK = 16  # longer than any word in _ABBREV
 
 _TITLE_CHARS = 48      # a title in the prefixed path is shortened to this
 _PREFIX_CHARS = 220    # the whole prefix is at most this
@@ -257,7 +258,12 @@ def _sentence_cuts(text: str) -> list[int]:
     cuts = []
     for m in _SENT_END.finditer(text):
         start = m.start()
-        word_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+        # Abbreviations are short: look back a few characters only (a whole-line look-back is quadratic).
+        lo = max(0, start - _ABBREV_LOOKBACK)
+        word_start = max(text.rfind(" ", lo, start), text.rfind("\n", lo, start)) + 1
+        if word_start == 0 and lo > 0:
+            cuts.append(m.end())  # a word longer than any abbreviation
+            continue
         word = text[word_start:start]
         if word in _ABBREV or (len(word) == 1 and word.isalpha()) or re.fullmatch(r"[A-ZĐ]\.?[A-ZĐ]?", word):
             continue
@@ -294,7 +300,7 @@ def _split_spans(text: str, budget: int, base: int = 0, level: int = 0) -> list[
             if e - s <= budget:
                 out.append((base + s, base + e))
                 break
-            cut = s + _cut_at_space(text[s:e], budget)
+            cut = s + _cut_at_space(text[s:min(e, s + budget + 200)], budget)  # not the whole rest: linear
             s2, e2 = _strip_span(text, s, cut)
             if e2 > s2:
                 out.append((base + s2, base + e2))

@@ -32,6 +32,8 @@ _SHORT = re.compile(rf"\b({_TYPE_WORDS})\s+(?:số\s+|so\s+)?(\d{{1,5}})(?:\s?/\
 _DIEU = re.compile(r"\b(?:điều|dieu)\s+(\d{1,3}[a-zđ]?)\b", re.IGNORECASE)
 _KHOAN = re.compile(r"\b(?:khoản|khoan)\s+(\d{1,3})\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
+# A type word and "số" before a number fit in this many characters (text is whitespace-collapsed).
+_TYPE_LOOKBACK = 64
 
 
 @dataclass
@@ -83,7 +85,7 @@ def analyse_query(q: str) -> QueryInfo:
         if not re.search(r"[A-ZĐ]", suffix) or suffix.isdigit():
             continue
         number = f"{num}/{year}/{suffix}" if year else f"{num}/{suffix}"
-        before = text[:m.start()]
+        before = text[max(0, m.start() - _TYPE_LOOKBACK):m.start()]  # not the whole prefix: linear
         tm = re.search(rf"({_TYPE_WORDS})\s+(?:số\s+|so\s+)?$", before, re.IGNORECASE)
         dtype = _TYPES.get(fold(tm.group(1))) if tm else None
         dtype = dtype or _TYPE_OF_CODE.get(suffix.split("-")[0].upper())

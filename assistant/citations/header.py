@@ -16,7 +16,7 @@ from .normalise import parse_number
 
 HEADER_LINES = 60
 # Inline patterns, compiled once at import.
-_RX1 = re.compile(r"\s+—\s+")
+_RX1 = re.compile(r"(?<!\s)\s+—\s+")  # starts at a run of spaces only: linear
 _RX2 = re.compile(r"-{3,}|:?-+:?")
 _RX3 = re.compile(r"[a-z_]+")
 _RX4 = re.compile(r"[/-]")
