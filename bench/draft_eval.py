@@ -95,8 +95,27 @@ def shared_files() -> list[Path]:
     return out
 
 
-def setup(model: str, data_dir: str | None) -> tuple[Path, bool, dict]:
+def cap_generation(max_tokens: int | None) -> None:
+    """Give model calls that set no max_tokens (drafting sets none) this cap, so a looping model
+    cannot run on to the end of the context. Printed in the header; 0/None = product as is."""
+    if not max_tokens:
+        return
+    from assistant import llm
+
+    original = llm.stream_chat
+
+    def capped(messages, **kwargs):
+        if kwargs.get("max_tokens") is None:
+            kwargs["max_tokens"] = max_tokens
+        return original(messages, **kwargs)
+
+    llm.stream_chat = capped
+
+
+def setup(model: str, data_dir: str | None, threads: int | None = None) -> tuple[Path, bool, dict]:
     """Set the environment, build (or reuse) the index. Returns (data dir, is temporary, info)."""
+    if threads:
+        os.environ["ASSISTANT_THREADS"] = str(threads)
     temp = data_dir is None
     base = Path(tempfile.mkdtemp(prefix="draft-eval-")) if temp else Path(data_dir).resolve()
     base.mkdir(parents=True, exist_ok=True)
@@ -281,11 +300,15 @@ def product_citation_ok(text: str, hits) -> dict[tuple[int, int], bool]:
 
 def eval_draft(item: dict, reg_numbers: dict[str, str | None], reg_laws: list[dict]) -> dict:
     from assistant.citations import find_citations
-    from assistant.drafting import draft
+    from assistant.drafting import draft_stream
 
     t0 = time.perf_counter()
     rd = date.fromisoformat(item["report_date"]) if item.get("report_date") else None
-    ans = draft(item["request"], report_date=rd, unit=item.get("unit"))
+    pieces, first, ans = 0, None, None
+    for event, ans in draft_stream(item["request"], report_date=rd, unit=item.get("unit")):
+        if event == "token":
+            pieces += 1
+            first = first or time.perf_counter() - t0
     secs = time.perf_counter() - t0
     shown = nfc(ans.text)
     text, marks = strip_marks(shown)
@@ -296,7 +319,7 @@ def eval_draft(item: dict, reg_numbers: dict[str, str | None], reg_laws: list[di
     src_bare = {m.group(1) for m in _BARE_NUMBER.finditer(src_text)}
     prod = product_citation_ok(text, hits)
     cites = find_citations(text)
-    row = {"id": item["id"], "secs": secs, "words": len(text.split()), "error": ans.error, "sources": len(hits),
+    row = {"id": item["id"], "secs": secs, "first": first, "pieces": pieces, "words": len(text.split()), "error": ans.error, "sources": len(hits),
            "cites": 0, "cites_ok": 0, "cites_prod": 0, "figs": 0, "figs_traced": 0, "unflagged_cites": 0,
            "unflagged_figs": 0, "unit_only": 0, "line_only": 0, "leftover": len(re.findall(r"\{\{?\s*VB", text)),
            "findings": len(ans.findings), "marks": len(marks), "text": shown, "problems": []}
@@ -408,12 +431,12 @@ def frac(a: int, b: int) -> str:
 
 def print_drafts(rows: list[dict]) -> None:
     print("\nDRAFTS (assistant.drafting.draft)")
-    head = (f"{'id':4} {'secs':>6} {'words':>5} {'src':>3} {'cit ok':>7} {'cit prod':>8} {'fig traced':>10} "
+    head = (f"{'id':4} {'secs':>6} {'pieces':>6} {'words':>5} {'src':>3} {'cit ok':>7} {'cit prod':>8} {'fig traced':>10} "
             f"{'unflag cit':>10} {'unflag fig':>10} {'unit?':>5} {'line':>4} {'leftover':>8} {'findings':>8} {'marks':>5}")
     print(head)
     print("-" * len(head))
     for r in rows:
-        print(f"{r['id']:4} {r['secs']:6.1f} {r['words']:5d} {r['sources']:3d} {frac(r['cites_ok'], r['cites']):>7} "
+        print(f"{r['id']:4} {r['secs']:6.1f} {r.get('pieces', 0):6d} {r['words']:5d} {r['sources']:3d} {frac(r['cites_ok'], r['cites']):>7} "
               f"{frac(r['cites_prod'], r['cites']):>8} {frac(r['figs_traced'], r['figs']):>10} "
               f"{r['unflagged_cites']:10d} {r['unflagged_figs']:10d} {r['unit_only']:5d} {r['line_only']:4d} "
               f"{r['leftover']:8d} {r['findings']:8d} {r['marks']:5d}" + (f"  ERROR: {r['error'][:60]}" if r["error"] else ""))
@@ -421,7 +444,7 @@ def print_drafts(rows: list[dict]) -> None:
                                                "figs_traced", "unflagged_cites", "unflagged_figs", "unit_only",
                                                "line_only", "leftover", "findings", "marks")}
     print("-" * len(head))
-    print(f"{'all':4} {t['secs']:6.1f} {t['words']:5d} {'':3} {frac(t['cites_ok'], t['cites']):>7} "
+    print(f"{'all':4} {t['secs']:6.1f} {sum(r.get('pieces', 0) for r in rows):6d} {t['words']:5d} {'':3} {frac(t['cites_ok'], t['cites']):>7} "
           f"{frac(t['cites_prod'], t['cites']):>8} {frac(t['figs_traced'], t['figs']):>10} "
           f"{t['unflagged_cites']:10d} {t['unflagged_figs']:10d} {t['unit_only']:5d} {t['line_only']:4d} "
           f"{t['leftover']:8d} {t['findings']:8d} {t['marks']:5d}")
@@ -468,6 +491,10 @@ def main() -> int:
                     help="embedded model: default = Qwen2.5-Coder-1.5B Q4_K_M, small = 0.5B")
     ap.add_argument("--limit", type=int, default=None, help="first N drafts and first N summaries only")
     ap.add_argument("--only", choices=["drafts", "summaries"], default=None)
+    ap.add_argument("--threads", type=int, default=None,
+                    help="ASSISTANT_THREADS for the model (default: all cores; 1 can be faster on a busy machine)")
+    ap.add_argument("--max-tokens", type=int, default=800,
+                    help="cap for model calls that set none (drafting sets none); 0 = no cap")
     ap.add_argument("--ids", default=None, help="comma-separated item ids to run (e.g. d01,d02,s01,s03)")
     ap.add_argument("--data-dir", default=None, help="keep the index here and reuse it (default: a temp dir)")
     ap.add_argument("--show", action="store_true", help="print every generated text and the problems found")
@@ -489,7 +516,8 @@ def main() -> int:
     elif args.only == "summaries":
         requests = []
 
-    base, temp, info = setup(args.model, args.data_dir)
+    base, temp, info = setup(args.model, args.data_dir, args.threads)
+    cap_generation(args.max_tokens)
     try:
         from assistant import llm
 
@@ -499,7 +527,8 @@ def main() -> int:
         print(f"draft_eval: model={args.model} ({Path(info['gguf']).name if info['gguf'] else ep.base_url}), "
               f"index {info['documents']} documents / {info['chunks']} chunks (shared/data: "
               f"{'yes' if info['shared'] else 'absent'}), model load {load_secs:.1f} s, "
-              f"load average {os.getloadavg()[0]:.2f}")
+              f"load average {os.getloadavg()[0]:.2f}, threads {os.environ.get('ASSISTANT_THREADS') or 'all'}, "
+              f"draft max_tokens {args.max_tokens or 'none (product default)'}")
         if skipped:
             print(f"  summary targets skipped (../shared absent): {', '.join(skipped)}")
         reg_numbers, reg_laws = registry_numbers()
@@ -514,7 +543,8 @@ def main() -> int:
                                "cites_prod": 0, "figs": 0, "figs_traced": 0, "unflagged_cites": 0,
                                "unflagged_figs": 0, "unit_only": 0, "line_only": 0, "leftover": 0, "findings": 0,
                                "error": f"crash {exc.__class__.__name__}: {exc}", "text": "", "problems": []})
-            log(f"  {drafts[-1]['secs']:.1f} s, {drafts[-1]['words']} words")
+            log(f"  {drafts[-1]['secs']:.1f} s (first token {drafts[-1].get('first') or 0:.1f} s), "
+                f"{drafts[-1].get('pieces', 0)} pieces, {drafts[-1]['words']} words")
         for item in targets:
             log(f"summary {item['id']}: {item['path']}")
             try:
