@@ -196,6 +196,17 @@ def figures(text: str, skip: list[tuple[int, int]] = ()) -> list[dict]:
     return out
 
 
+def citation_core_spans(cites) -> list[tuple[int, int]]:
+    """Number and date spans of citations: figures there are not figures. Not the whole citation:
+    find_citations can run a title on to the end of the sentence, over real figures."""
+    out = []
+    for c in cites:
+        for span in (c.number_span, c.date_span, c.type_span):
+            if span:
+                out.append(span)
+    return out
+
+
 def registry_numbers() -> tuple[dict[str, str | None], list[dict]]:
     """Number key → signing date (ISO or None), and law entries, from corpus/registry.json, the local
     registry and the headers of indexed documents (drafting fills citations from those too)."""
@@ -335,8 +346,7 @@ def eval_draft(item: dict, reg_numbers: dict[str, str | None], reg_laws: list[di
                 row["problems"].append(f"citation not verified, unflagged: «{c.text[:90]}»")
             elif state == "line":
                 row["line_only"] += 1
-    spans = [(c.start, c.end) for c in cites]
-    for f in figures(text, spans):
+    for f in figures(text, citation_core_spans(cites)):
         row["figs"] += 1
         traced = squash(f["text"]) in src_text
         row["figs_traced"] += traced
@@ -400,7 +410,7 @@ def eval_summary(item: dict) -> dict:
                 row["problems"].append(f"overview citation not in the report, unflagged: «{c.text[:90]}»")
             elif state == "line":
                 row["line_only"] += 1
-    for f in figures(overview, [(c.start, c.end) for c in cites]):
+    for f in figures(overview, citation_core_spans(cites)):
         row["ov_figs"] += 1
         traced = squash(f["text"]) in report
         row["ov_traced"] += traced
