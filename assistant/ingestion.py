@@ -5,6 +5,7 @@ and is the single code path for the command line and the app's upload.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 from collections.abc import Iterable, Iterator
@@ -146,6 +147,13 @@ def ingest_paths(index: Index, paths: Iterable[Path | str], *, prune: bool = Fal
 
                 log.warning("Không nạp được %s (%s)", shown, exc.__class__.__name__)
                 log.debug("Chi tiết lỗi khi nạp %s", source, exc_info=True)
+                if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+                    # Disk full: every further file would fail the same way. Stop here, say so for each
+                    # file not indexed; what was indexed before stays (the next ingest repairs the rest).
+                    for rest in [source, *(str(f) for f in files[files.index(path) + 1:])]:
+                        report.failed.append({"source": rest, "code": "disk-full", "error": user_message(exc)})
+                    progress.done(path, "failed")
+                    break
                 report.failed.append({"source": source, "code": "internal",
                                       "error": f"Không nạp được '{shown}': {user_message(exc)} "
                                                "Các tài liệu khác không bị ảnh hưởng."})

@@ -265,13 +265,47 @@ class BM25Store:
 
     # -- persistence ------------------------------------------------------------------------------
 
+    def _current_name(self) -> str | None:
+        try:
+            return (self.directory / "CURRENT").read_text(encoding="utf-8").strip() or None
+        except FileNotFoundError:
+            return None
+
+    def refresh(self) -> bool:
+        """Follow a generation committed by another process (or another store on the same directory).
+
+        A long-running app and a command-line ingest share the data directory: without this the app keeps
+        searching its old generation and, on its next ingest, reads token files the other writer deleted.
+        Only done when this store holds no uncommitted edits; returns True when it reloaded.
+        """
+        name = self._current_name()
+        if name is None or (self._gen is not None and self._gen.name == name):
+            return False
+        with self._lock:
+            if self._pending or self._dropped or (self._gen is not None and self._gen.name == name):
+                return False
+            for attempt in range(3):
+                try:
+                    self._load()
+                    break
+                except FileNotFoundError:  # the other writer swapped again meanwhile
+                    if attempt == 2:
+                        raise
+                    time.sleep(0.05)
+            self._tok_loaded = False
+            self._vocab, self._term_id = [], {}
+            self._terms = np.zeros(0, np.uint32)
+            self._counts = np.zeros(0, np.uint16)
+            self._offsets = np.zeros(1, np.int64)
+            return True
+
     def _load(self) -> None:
-        pointer = self.directory / "CURRENT"
-        if not pointer.exists():
+        name = self._current_name()
+        if name is None:
             return
         import bm25s
 
-        gen = self.directory / pointer.read_text(encoding="utf-8").strip()
+        gen = self.directory / name
         ids = json.loads((gen / "ids.json").read_text(encoding="utf-8"))
         acc = fold_ = None
         if ids:
@@ -311,6 +345,7 @@ class BM25Store:
         if len(ids) != len(texts):
             raise ValueError("ids and texts differ in length")
         with self._lock:
+            self.refresh()
             self._ensure_tokens()
             for cid, text in zip(ids, texts):
                 if cid in self._row_of:
@@ -320,6 +355,7 @@ class BM25Store:
     def remove(self, ids: Iterable[str]) -> None:
         """Forget chunks; they stop appearing in results at once, statistics update on `commit()`."""
         with self._lock:
+            self.refresh()
             self._ensure_tokens()
             for cid in ids:
                 self._pending.pop(cid, None)
@@ -328,6 +364,7 @@ class BM25Store:
 
     def ids(self) -> set[str]:
         with self._lock:
+            self.refresh()
             return (set(self._row_ids) - self._dropped) | set(self._pending)
 
     def __len__(self) -> int:
@@ -434,6 +471,7 @@ class BM25Store:
         folded=True matches accent-folded query tokens against the folded index (unaccented queries).
         Only chunks sharing at least one term with the query are returned.
         """
+        self.refresh()
         model, row_ids, row_of, dropped = (self._fold if folded else self._acc), self._row_ids, self._row_of, self._dropped
         if model is None or k <= 0:
             return []

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import httpx
 import openai
 
 from .config import Settings, get_settings
@@ -130,21 +131,56 @@ def unavailable_message(exc: Exception, settings: Settings | None = None) -> str
     return f"Lỗi khi gọi mô hình ({exc.__class__.__name__}). Thử lại; nếu lặp lại, xem nhật ký với --debug."
 
 
+class MalformedReply(ValueError):
+    """The endpoint answered, but not with OpenAI-compatible chat events."""
+
+
+def _malformed_message(settings: Settings) -> str:
+    where = settings.openai_base_url or "mô hình cục bộ"
+    return (f"Máy chủ mô hình {where} trả về dữ liệu không đúng định dạng OpenAI (chat completions). "
+            "Kiểm tra OPENAI_BASE_URL trỏ tới đúng máy chủ (thường kết thúc bằng /v1) rồi thử lại.")
+
+
+def _cut_message(settings: Settings) -> str:
+    where = settings.openai_base_url or "mô hình cục bộ"
+    return (f"Kết nối tới mô hình ({where}) bị ngắt giữa chừng khi đang trả lời. "
+            "Thử lại; nếu lặp lại, kiểm tra máy chủ mô hình.")
+
+
 def stream_chat(messages: list[dict], *, settings: Settings | None = None, max_tokens: int | None = None,
                 temperature: float | None = None) -> Iterator[str]:
     """Stream the assistant's reply as text pieces; errors become `LLMUnavailable` in Vietnamese."""
     settings = settings or get_settings()
+    received = False
     try:
         ep = endpoint(settings)
         stream = client(settings).chat.completions.create(
             model=ep.model, messages=messages, stream=True, max_tokens=max_tokens,
             temperature=settings.temperature if temperature is None else temperature,
         )
+        events = 0
         for event in stream:
-            if event.choices and event.choices[0].delta and event.choices[0].delta.content:
-                yield event.choices[0].delta.content
+            events += 1
+            choices = getattr(event, "choices", None)
+            if choices is not None and not isinstance(choices, list):
+                raise MalformedReply("choices is not a list")
+            if choices and choices[0].delta and choices[0].delta.content:
+                received = True
+                yield choices[0].delta.content
+        if events == 0:  # a 200 answer that is not an event stream (a proxy page, another API)
+            raise MalformedReply("no events")
     except (openai.APIError, LLMUnavailable) as exc:
+        if received and isinstance(exc, openai.APIConnectionError) and not isinstance(exc, openai.APITimeoutError):
+            raise LLMUnavailable(_cut_message(settings)) from exc
         raise LLMUnavailable(unavailable_message(exc, settings)) from exc
+    except httpx.TimeoutException as exc:
+        raise LLMUnavailable(unavailable_message(openai.APITimeoutError(request=exc.request), settings)) from exc
+    except httpx.TransportError as exc:  # raised while reading the stream, not wrapped by the client
+        raise LLMUnavailable(_cut_message(settings)) from exc
+    except (MalformedReply, ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+        # non-JSON event data, events of the wrong shape: not an OpenAI-compatible reply
+        log.debug("malformed model reply: %r", exc)
+        raise LLMUnavailable(_malformed_message(settings)) from exc
 
 
 def complete(messages: list[dict], **kwargs) -> str:
