@@ -189,20 +189,13 @@ class Index:
         self.manifest.delete(doc_id)
 
     def commit(self) -> None:
-        self.bm25.commit()
-        # a manifest write moves SQLite's data_version, so other processes reload BM25 (see documents())
-        self.manifest.set_info("bm25_commit", str(time.time()))
+        self.bm25.commit()  # other processes' stores pick the new files up on their next use (BM25Store.refresh)
 
     # ---- reads -------------------------------------------------------------------------------
     def documents(self) -> list[DocumentRecord]:
         """Complete documents, cached until the manifest changes (in this process or another)."""
         version = self.manifest.version()
         cached = self._docs_cache
-        if cached is not None and cached[0][0] != version[0]:
-            # another process (an ingest from the command line) changed the index: reload its BM25
-            from .lexical import BM25Store
-
-            self.bm25 = BM25Store(self.settings.data_dir / "bm25" / self.settings.collection)
         if cached is None or cached[0] != version:
             docs = self.manifest.all()
             cached = self._docs_cache = (version, docs, {d.doc_id: d for d in docs})

@@ -110,6 +110,7 @@ def test_a_running_app_sees_documents_ingested_by_another_process(data_dir, tmp_
     import sys
 
     from assistant.retrieval import retrieve
+
     from conftest import PROJECT_ROOT
 
     app_index = Index()
