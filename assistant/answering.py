@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from . import llm, prompts
 from .documents import Hit
 from .retrieval import retrieve
-from .verify import verify_generated
+from .verify import strip_fences, verify_generated
 
 NOT_FOUND = "Không tìm thấy trong tài liệu đã nạp."
 # Below this cosine similarity (multilingual-e5) a chunk with no lexical match is not relevant.
 MIN_DENSE_SCORE = 0.80
 MAX_SOURCE_CHARS = 1000
+ASK_MAX_TOKENS = 400
 
 
 @dataclass
@@ -71,14 +72,15 @@ def ask_stream(question: str, k: int | None = None, filters: dict | None = None)
         yield "done", answer
         return
     try:
-        for piece in llm.stream_chat(prompts.messages("ask", sources=format_sources(hits), question=question)):
+        for piece in llm.stream_chat(prompts.messages("ask", sources=format_sources(hits), question=question),
+                                     max_tokens=ASK_MAX_TOKENS):
             answer.text += piece
             yield "token", answer
     except llm.LLMUnavailable as exc:
         answer.error = str(exc)
         yield "error", answer
         return
-    answer.text = answer.text.strip()
+    answer.text = strip_fences(answer.text).strip()
     answer.findings, _ = verify_generated(answer.text, hits)
     yield "done", answer
 

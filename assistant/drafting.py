@@ -15,12 +15,13 @@ from .answering import Answer, format_sources, relevant, source_entries
 from .citations import format_citation, load_registry
 from .documents import Hit
 from .retrieval import retrieve
-from .verify import mark_unverified, verify_generated
+from .verify import mark_unverified, strip_fences, verify_generated
 
 # Findings the model is asked to fix once: invented documents, citations or figures not in the sources.
 REPAIRABLE = {"unknown-document", "unsupported-claim", "future-date", "date-mismatch", "title-mismatch"}
 _PLACEHOLDER = re.compile(r"\{\{?\s*VB\s*(\d{1,2})\s*\}?\}")
-DRAFT_K = 8
+DRAFT_K = 6
+DRAFT_MAX_TOKENS = 700  # about 400 Vietnamese words: a section, and a bound on a looping small model
 
 
 def _registry_entries(hits: list[Hit]) -> dict[int, object]:
@@ -93,7 +94,8 @@ def draft_stream(request: str, report_date: date | None = None, unit: str | None
     raw = ""
     try:
         for piece in llm.stream_chat(prompts.messages("draft", context=_context(report_date, unit),
-                                                      sources=format_sources(hits, placeholders=True), request=request)):
+                                                      sources=format_sources(hits, placeholders=True), request=request),
+                                     max_tokens=DRAFT_MAX_TOKENS):
             raw += piece
             answer.text = fill_citations(raw, hits, entries)
             yield "token", answer
@@ -101,6 +103,7 @@ def draft_stream(request: str, report_date: date | None = None, unit: str | None
         answer.error = str(exc)
         yield "error", answer
         return
+    raw = strip_fences(raw)
     text = fill_citations(raw.strip(), hits, entries)
     problems = [f for f in _findings(text, hits, report_date) if f["code"] in REPAIRABLE and f["severity"] != "info"]
     if problems:
@@ -109,11 +112,12 @@ def draft_stream(request: str, report_date: date | None = None, unit: str | None
         try:
             repaired = llm.complete(prompts.messages(
                 "draft_repair", draft=raw.strip(), problems="\n".join(f'- "{f["text"]}": {f["message"]}' for f in problems),
-                documents=", ".join(f"{{{{VB {n}}}}}" for n in sorted(entries)) or "(không có)"))
+                documents=", ".join(f"{{{{VB {n}}}}}" for n in sorted(entries)) or "(không có)"),
+                max_tokens=DRAFT_MAX_TOKENS)
         except llm.LLMUnavailable:
             repaired = ""
         if repaired.strip():
-            candidate = fill_citations(repaired.strip(), hits, entries)
+            candidate = fill_citations(strip_fences(repaired).strip(), hits, entries)
             still = [f for f in _findings(candidate, hits, report_date) if f["code"] in REPAIRABLE and f["severity"] != "info"]
             if len(still) < len(problems):
                 text = candidate

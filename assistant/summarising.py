@@ -30,6 +30,18 @@ _CLAUSE_END = re.compile(r"[;:\n]|\.(?!\d)")
 _FIGURE = re.compile(r"\d[\d.,]*\s*(?:%|việc|hồ sơ|bản|vụ|người|lượt|hộ|trường hợp|đồng|tỷ|triệu|ha|tấn|km|xã|"
                      r"thôn|cuộc|hội nghị|văn bản|đơn|thủ tục|tổ|hòa giải viên|biên chế|công chức|tờ)", re.IGNORECASE)
 MAP_CHARS = 3500
+OVERVIEW_TOKENS = 260
+
+
+def _whole_sentences(text: str) -> str:
+    """Drop a sentence cut off by the token limit (and echoed delimiters)."""
+    from .verify import strip_fences
+
+    text = strip_fences(text).strip()
+    if text and text[-1] not in ".!?…)":
+        cut = max(text.rfind(". "), text.rfind(".\n"))
+        text = text[:cut + 1] if cut > 0 else text
+    return text
 
 
 @dataclass
@@ -206,7 +218,8 @@ def summarize(target: str) -> Answer:
     overviews = []
     try:
         for part in parts[:6]:
-            overviews.append(llm.complete(prompts.messages("summarize", report=part), max_tokens=220).strip())
+            overviews.append(_whole_sentences(llm.complete(prompts.messages("summarize", report=part),
+                                                           max_tokens=OVERVIEW_TOKENS)))
     except llm.LLMUnavailable as exc:
         answer.error = str(exc) + " Phần số liệu và mục dưới đây vẫn được trích trực tiếp từ báo cáo."
     overview = " ".join(o for o in overviews if o)

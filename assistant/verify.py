@@ -16,6 +16,9 @@ from .text import nfc
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _FIGURE = re.compile(r"(?<![\w/.,-])(\d{1,3}(?:[.,]\d{3})+|\d+(?:,\d+)?)(?:\s?%)?(?![\w/-])")
 UNVERIFIED = "chưa xác minh"
+# Findings shown in the text itself: a wrong or unknown citation must be impossible to miss.
+MARKED_CODES = {"unknown-document", "date-mismatch", "title-mismatch", "issuer-mismatch", "type-code-mismatch",
+                "future-date", "invalid-date"}
 
 
 def as_dict(finding) -> dict:
@@ -44,8 +47,11 @@ def _unmarked_claims(text: str) -> list[dict]:
     out = []
     for m in _CLAIM_LINE.finditer(text):
         body = m.group(1).strip()
+        numbered = m.group(0).strip() != body
         if len(body.split()) < 5 or _MARKER.search(body) or body.endswith(":") or body.isupper():
             continue
+        if numbered and len(body.split()) <= 10 and not body.endswith("."):
+            continue  # a numbered heading ("1.3. Phân quyền, phân cấp trong lĩnh vực tư pháp")
         out.append({
             "code": "unsupported-claim", "severity": "info", "start": m.start(1), "end": m.end(1),
             "text": body[:200], "message": "Ý này không ghi nguồn [n] nên chưa truy được tới tài liệu — " + UNVERIFIED + ".",
@@ -91,22 +97,47 @@ def verify_generated(text: str, hits: list[Hit], *, check_figures: bool = True,
     return findings, result.citations
 
 
+_ORDINAL_BEFORE = re.compile(r"(?:mục|điều|khoản|điểm|chương|phần|tiết|lần|bước|giai đoạn|quý|tháng|năm|ngày|số)\s*$",
+                             re.I)
+_FENCE = re.compile(r"<{2,3}[‹<]?\s*(?:HẾT\s+)?NGUỒN\s*\d*\s*[>›]{1,3}|[‹]{3}|[›]{3}")
+
+
+def strip_fences(text: str) -> str:
+    """Source delimiters the model sometimes echoes back are not part of an answer."""
+    return _FENCE.sub("", text)
+
+
+def _citation_parts(citations) -> list[tuple[int, int]]:
+    """Spans that belong to a citation's identity (type, number, date), where numbers are not figures."""
+    spans = []
+    for c in citations:
+        parts = [p for p in (c.type_span, c.number_span, c.date_span) if p]
+        spans += parts or [(c.start, c.end)]
+    return spans
+
+
 def _figure_findings(text: str, hits: list[Hit], citations) -> list[dict]:
-    spans = [(c.start, c.end) for c in citations]
+    spans = _citation_parts(citations)
     source_text = " ".join(nfc(h.text) for h in hits)
     source_figures = {m.group(1) for m in _FIGURE.finditer(source_text)}
     out = []
     for m in _FIGURE.finditer(text):
         value = m.group(1)
-        if any(s <= m.start() < e for s, e in spans):
+        if any(s <= m.start(1) < e for s, e in spans):
             continue
-        if _MARKER.match(text, max(0, m.start() - 1)) or len(value) == 1 and value in "0123456789":
-            continue  # markers and small ordinals ("mục 1") are not figures
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        before = text[line_start:m.start()]
+        if not before.strip() and text[m.end(1):m.end(1) + 1] in (".", ")"):
+            continue  # outline numbering ("1.", "2)") at the start of a line
+        if _MARKER.match(text, max(0, m.start() - 1)) or _ORDINAL_BEFORE.search(before):
+            continue  # [n] markers, "Điều 7", "mục 1", "năm 2025" are not figures
         if value in source_figures:
             continue
+        end = m.end(1) + (1 if text[m.end(1):m.end(1) + 1] == "%" else 0)
         out.append({
-            "code": "unsupported-claim", "severity": "warning", "start": m.start(1), "end": m.end(1), "text": value,
-            "message": f"Số liệu '{value}' không tìm thấy trong các nguồn — {UNVERIFIED}.",
+            "code": "unsupported-claim", "severity": "warning", "start": m.start(1), "end": end,
+            "text": text[m.start(1):end],
+            "message": f"Số liệu '{text[m.start(1):end]}' không tìm thấy trong các nguồn — {UNVERIFIED}.",
             "suggestion": "Đối chiếu với báo cáo gốc trước khi sử dụng.",
         })
     return out
@@ -115,7 +146,8 @@ def _figure_findings(text: str, hits: list[Hit], citations) -> list[dict]:
 def mark_unverified(text: str, findings: list[dict]) -> str:
     """Insert a visible "(chưa xác minh)" after each unsupported or unknown citation/figure."""
     marks = sorted({f["end"] for f in findings
-                    if f["code"] in {"unsupported-claim", "unknown-document"} and f.get("end") is not None},
+                    if f.get("end") is not None and (f["code"] in MARKED_CODES or (
+                        f["code"] == "unsupported-claim" and f.get("severity") != "info"))},
                    reverse=True)
     text = nfc(text)
     for end in marks:

@@ -54,3 +54,33 @@ def test_unmarked_claims_are_pointed_at_when_required():
     findings, _ = verify_generated(text, SOURCES, require_markers=True)
     unmarked = [f for f in findings if f["code"] == "unsupported-claim" and f["severity"] == "info"]
     assert len(unmarked) == 1 and unmarked[0]["text"].startswith("Xã đã hoàn thành")
+
+
+def test_a_figure_after_a_citation_in_the_same_sentence_is_checked():
+    text = ("Thực hiện Nghị định số 120/2025/NĐ-CP ngày 11/6/2025 của Chính phủ quy định về phân định thẩm quyền, "
+            "xã đăng ký 999 việc hộ tịch [1].")
+    findings, _ = verify_generated(text, SOURCES)
+    assert any(f["code"] == "unsupported-claim" and f["text"] == "999" for f in findings)
+    assert not any(f["code"] == "unsupported-claim" and f["text"] in ("120", "2025", "11") for f in findings)
+
+
+def test_single_digit_figures_are_checked_but_ordinals_are_not():
+    text = "1. Kết quả\nTổ chức 5 hội nghị theo Điều 7, mục 2 [2]."
+    findings, _ = verify_generated(text, SOURCES)
+    flagged = [f["text"] for f in findings if f["code"] == "unsupported-claim"]
+    assert flagged == ["5"]
+
+
+def test_marks_follow_whole_figures_and_wrong_citations():
+    text = "Đạt 86,2% kế hoạch [2]. Theo Nghị định số 120/2025/NĐ-CP ngày 12/6/2025 của Chính phủ [1]."
+    findings, _ = verify_generated(text, SOURCES)
+    shown = mark_unverified(text, findings)
+    assert f"86,2% ({UNVERIFIED})" in shown
+    assert any(f["code"] == "date-mismatch" for f in findings)
+    assert shown.count(UNVERIFIED) == 2
+
+
+def test_numbered_headings_are_not_claims():
+    text = "1.3. Phân quyền, phân cấp trong lĩnh vực tư pháp\n- Ủy ban nhân dân xã đăng ký hộ tịch cho công dân [1]."
+    findings, _ = verify_generated(text, SOURCES, require_markers=True)
+    assert [f for f in findings if f["severity"] == "info"] == []
