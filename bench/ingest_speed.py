@@ -87,9 +87,13 @@ def main() -> None:
     t_chunk = time.perf_counter() - t0
     embedder = get_embedder()
     texts = [c.text for c in chunks]
+    rec = document_record(doc, str(pdf))
+    from assistant.passages import passage_text
+
+    embedded = [passage_text(rec, c) for c in chunks]  # exactly what ingest embeds
     t0 = time.perf_counter()
-    for i in range(0, len(texts), 32):
-        embedder.embed_passages(texts[i:i + 32])
+    for i in range(0, len(embedded), 32):
+        embedder.embed_passages(embedded[i:i + 32])
     t_embed_alone = time.perf_counter() - t0
 
     # the real path, end to end: load + header + chunk + embed + Chroma + BM25 + manifest
@@ -100,7 +104,6 @@ def main() -> None:
     report = ingest_paths(index, [pdf])
     t_total = time.perf_counter() - t0
     assert report.ingested, report.failed
-    rec = document_record(doc, str(pdf))
     t_write = t_total - t_parse - t_chunk - t_embed_alone
 
     n = len(chunks)
