@@ -7,34 +7,12 @@ import sys
 import time
 
 import pytest
+from fixtures.reports import REPORT, write_reports
 
 from assistant.index import Index
 from assistant.ingestion import ingest_paths
 
 from conftest import PROJECT_ROOT
-
-REPORT = """ỦY BAN NHÂN DÂN XÃ AN HÒA
-Số: {n:02d}/BC-UBND
-
-An Hòa, ngày 05 tháng 01 năm 2026
-
-BÁO CÁO
-Kết quả công tác số {n}
-
-I. KẾT QUẢ
-1. Hộ tịch
-Đăng ký khai sinh {n} việc; khai tử {m} việc; chứng thực bản sao {k} bản.
-2. Hòa giải
-Tiếp nhận {m} vụ việc, hòa giải thành {n} vụ việc.
-II. KIẾN NGHỊ
-- Đề nghị tập huấn nghiệp vụ hộ tịch cho công chức cấp xã lần {n}.
-"""
-
-
-def write_reports(folder, count, start=1):
-    folder.mkdir(parents=True, exist_ok=True)
-    for n in range(start, start + count):
-        (folder / f"bao-cao-{n:03d}.md").write_text(REPORT.format(n=n, m=n + 3, k=n * 7), encoding="utf-8")
 
 
 def consistent(index: Index) -> None:

@@ -8,32 +8,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 if str(FIXTURES) not in sys.path:
     sys.path.insert(0, str(FIXTURES))
 
-REPORT = """ỦY BAN NHÂN DÂN XÃ AN HÒA
-Số: {n:02d}/BC-UBND
-
-An Hòa, ngày 05 tháng 01 năm 2026
-
-BÁO CÁO
-Kết quả công tác số {n}
-
-I. KẾT QUẢ
-1. Hộ tịch
-Đăng ký khai sinh {n} việc; khai tử {m} việc; chứng thực bản sao {k} bản.
-2. Hòa giải
-Tiếp nhận {m} vụ việc, hòa giải thành {n} vụ việc.
-II. KIẾN NGHỊ
-- Đề nghị tập huấn nghiệp vụ hộ tịch cho công chức cấp xã lần {n}, mã hồ sơ HS{n:04d}.
-"""
-
-
-def write_reports(folder: Path, count: int, start: int = 1) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    for n in range(start, start + count):
-        p = folder / f"bao-cao-{n:03d}.md"
-        p.write_text(REPORT.format(n=n, m=n + 3, k=n * 7), encoding="utf-8")
-        out.append(p)
-    return out
+from reports import REPORT, write_reports  # noqa: E402,F401  (shared with tests/test_ingestion.py)
 
 
 def index_state(index) -> dict:
