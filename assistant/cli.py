@@ -168,33 +168,16 @@ def read_text_file(path: Path) -> str:
 
 
 def cmd_check(args) -> int:
-    from .citations import check_text, load_registry
-    from .index import get_index
+    from .citations import check_text
+    from .index import registry_with_corpus
 
     text = read_text_file(Path(args.file))
-    registry = load_registry()
-    try:  # documents found in the ingested corpus extend the registry
-        registry.add_many(corpus_entries(get_index()), source="corpus")
-    except Exception as exc:  # the check works without an index
-        logging.getLogger(__name__).info("Không đọc được chỉ mục: %s", exc)
-    result = check_text(text, report_date=_parse_date(args.date), registry=registry)
+    result = check_text(text, report_date=_parse_date(args.date), registry=registry_with_corpus())
     if args.json:
         _print_json(result.to_dict())
         return 0
     print_check(text, result)
     return 0
-
-
-def corpus_entries(index) -> list:
-    from .citations import RegistryEntry
-
-    out = []
-    for d in index.documents():
-        if d.number and d.kind:
-            out.append(RegistryEntry(number=d.number, doc_type=d.kind, issuer=d.issuer,
-                                     date=date.fromisoformat(d.date) if d.date else None, effective_date=None,
-                                     title=d.title, source=f"corpus:{d.source}", confidence="corpus"))
-    return out
 
 
 def print_check(text: str, result) -> None:

@@ -12,7 +12,7 @@ from datetime import date
 
 from . import llm, prompts
 from .answering import Answer, format_sources, relevant, source_entries
-from .citations import format_citation, load_registry
+from .citations import format_citation
 from .documents import Hit
 from .retrieval import retrieve
 from .verify import mark_unverified, strip_fences, verify_generated
@@ -26,14 +26,9 @@ DRAFT_MAX_TOKENS = 700  # about 400 Vietnamese words: a section, and a bound on 
 
 def _registry_entries(hits: list[Hit]) -> dict[int, object]:
     """Source position → registry entry for the document it comes from (when the registry knows it)."""
-    from .cli import corpus_entries
-    from .index import get_index
+    from .index import registry_with_corpus
 
-    registry = load_registry()
-    try:
-        registry.add_many(corpus_entries(get_index()), source="corpus")
-    except Exception:  # the registry alone is enough
-        pass
+    registry = registry_with_corpus()
     out = {}
     for i, h in enumerate(hits, 1):
         entry = registry.lookup(h.number) if h.number else None

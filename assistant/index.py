@@ -275,3 +275,23 @@ def reset_index() -> None:
     global _index
     with _index_lock:
         _index = None
+
+
+def registry_with_corpus(index: Index | None = None):
+    """The document registry extended by the indexed documents' own headers (số/ký hiệu, date, issuer,
+    title). Checking works without an index: if it cannot be opened, the registry alone is returned."""
+    from datetime import date
+
+    from .citations import RegistryEntry, load_registry
+
+    registry = load_registry()
+    try:
+        docs = (index or get_index()).documents()
+    except Exception as exc:
+        log.info("Không đọc được chỉ mục cho danh mục văn bản: %s", exc)
+        return registry
+    registry.add_many([RegistryEntry(number=d.number, doc_type=d.kind, issuer=d.issuer,
+                                     date=date.fromisoformat(d.date) if d.date else None, effective_date=None,
+                                     title=d.title, source=f"corpus:{d.source}", confidence="corpus")
+                       for d in docs if d.number and d.kind], source="corpus")
+    return registry

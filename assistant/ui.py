@@ -361,17 +361,9 @@ def _plain_history(history: list) -> list[dict]:
 
 # ---- Kiểm tra trích dẫn -------------------------------------------------------------------------
 def _registry():
-    from .citations import load_registry
+    from .index import registry_with_corpus
 
-    registry = load_registry()
-    try:
-        from .cli import corpus_entries
-        from .index import get_index
-
-        registry.add_many(corpus_entries(get_index()), source="corpus")
-    except Exception as exc:  # the check works without an index  # noqa: BLE001
-        log.info("Không đọc được chỉ mục cho danh mục: %s", exc)
-    return registry
+    return registry_with_corpus()
 
 
 def _read_upload_text(f) -> str:
