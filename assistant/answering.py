@@ -5,14 +5,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from . import llm, prompts
+from .config import get_settings
 from .documents import Hit
+from .packing import format_sources, pack
 from .retrieval import retrieve
 from .verify import strip_fences, verify_generated
 
 NOT_FOUND = "Không tìm thấy trong tài liệu đã nạp."
 # Below this cosine similarity (multilingual-e5) a chunk with no lexical match is not relevant.
 MIN_DENSE_SCORE = 0.80
-MAX_SOURCE_CHARS = 1000
 ASK_MAX_TOKENS = 400
 
 
@@ -40,30 +41,30 @@ def source_entries(hits: list[Hit]) -> list[dict]:
             for i, h in enumerate(hits, 1)]
 
 
-def format_sources(hits: list[Hit], placeholders: bool = False) -> str:
-    """Retrieved text is data: each source is fenced so instructions inside it read as quoted material.
-
-    With `placeholders`, a source's document is named {{VB n}} instead of by its number, so the model
-    never has to type a decree number (drafting fills them in from the registry).
-    """
-    blocks = []
-    for i, h in enumerate(hits, 1):
-        doc = f"văn bản {{{{VB {i}}}}}" if placeholders else h.number
-        label = " — ".join(x for x in (doc, h.title, f"trang {h.page}" if h.page else "", h.section) if x)
-        body = h.text[:MAX_SOURCE_CHARS].replace("<<<", "‹‹‹").replace(">>>", "›››")
-        blocks.append(f"<<<NGUỒN {i}>>> ({label})\n{body}\n<<<HẾT NGUỒN {i}>>>")
-    return "\n\n".join(blocks)
-
-
 def relevant(hits: list[Hit]) -> list[Hit]:
     return [h for h in hits if h.meta.get("pinned") or h.meta.get("bm25")
             or (h.meta.get("dense") or 0) >= MIN_DENSE_SCORE]
 
 
+def prompt_hits(query: str, hits: list[Hit]) -> list[Hit]:
+    """The relevant hits packed into the prompt budget: exactly the sources the model will see."""
+    from .index import get_index
+    from .lexical import tokens
+
+    hits = relevant(hits)
+    if not hits:
+        return hits
+    try:
+        idf = get_index().bm25.idf(tokens(query))
+    except Exception:  # noqa: BLE001  (statistics are an aid; the candidates themselves will do)
+        idf = None
+    return pack(hits, query, get_settings().prompt_source_chars, idf)
+
+
 def ask_stream(question: str, k: int | None = None, filters: dict | None = None) -> Iterator[tuple[str, Answer]]:
     """Yields (event, answer-so-far): "sources" once, "token" while streaming, then "done" or "error"."""
     answer = Answer()
-    hits = relevant(retrieve(question, k, filters))
+    hits = prompt_hits(question, retrieve(question, k, filters))
     answer.hits = hits
     answer.sources = source_entries(hits)
     yield "sources", answer

@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from datetime import date
 
 from . import llm, prompts
-from .answering import Answer, format_sources, relevant, source_entries
+from .answering import Answer, prompt_hits, source_entries
 from .citations import format_citation
 from .documents import Hit
+from .packing import format_sources
 from .retrieval import retrieve
 from .verify import mark_unverified, strip_fences, verify_generated
 
@@ -60,7 +61,7 @@ def _context(report_date: date | None, unit: str | None) -> str:
         lines.append(f"Đơn vị báo cáo: {unit}.")
     if report_date:
         lines.append(f"Ngày báo cáo: {report_date.strftime('%d/%m/%Y')}.")
-    return "\n".join(lines)
+    return "".join(line + "\n" for line in lines)
 
 
 def _findings(text: str, hits: list[Hit], report_date: date | None) -> list[dict]:
@@ -77,7 +78,7 @@ def _findings(text: str, hits: list[Hit], report_date: date | None) -> list[dict
 def draft_stream(request: str, report_date: date | None = None, unit: str | None = None,
                  filters: dict | None = None) -> Iterator[tuple[str, Answer]]:
     answer = Answer()
-    hits = relevant(retrieve(request, DRAFT_K, filters))
+    hits = prompt_hits(request, retrieve(request, DRAFT_K, filters))
     answer.hits = hits
     answer.sources = source_entries(hits)
     yield "sources", answer

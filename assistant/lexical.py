@@ -30,6 +30,7 @@ Layout of one generation directory::
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -38,6 +39,7 @@ import time
 import unicodedata
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -232,6 +234,15 @@ def _save_npy(path: Path, arr: np.ndarray) -> None:
     np.save(path, np.ascontiguousarray(arr), allow_pickle=False)
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    row_ids: list[str]
+    row_of: dict[str, int]
+    acc: object  # bm25s.BM25 over accented tokens
+    fold: object  # bm25s.BM25 over accent-folded tokens
+    gen: Path | None
+
+
 class BM25Store:
     """Persistent BM25 over chunk ids: accented and folded bm25s indexes, rebuilt on `commit()`.
 
@@ -247,11 +258,7 @@ class BM25Store:
         self.directory = Path(directory)
         self._lock = threading.RLock()
         # committed, searchable snapshot
-        self._row_ids: list[str] = []
-        self._row_of: dict[str, int] = {}
-        self._acc = None
-        self._fold = None
-        self._gen: Path | None = None
+        self._snap = _Snapshot([], {}, None, None, None)
         # token store (lazy): committed rows + pending edits
         self._tok_loaded = False
         self._vocab: list[str] = []
@@ -262,6 +269,39 @@ class BM25Store:
         self._pending: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._dropped: set[str] = set()   # committed rows removed or replaced since the last commit
         self._load()
+
+    # The committed generation, read through one attribute so a refresh in another thread swaps it whole.
+    @property
+    def _row_ids(self) -> list[str]:
+        return self._snap.row_ids
+
+    @property
+    def _row_of(self) -> dict[str, int]:
+        return self._snap.row_of
+
+    @property
+    def _gen(self) -> Path | None:
+        return self._snap.gen
+
+    def idf(self, terms: Iterable[str]) -> dict[str, float]:
+        """BM25's idf, log(1 + (N - df + 0.5) / (df + 0.5)), of each term over the committed chunks
+        (accented index); terms no chunk has are left out."""
+        self.refresh()
+        snap = self._snap
+        if snap.acc is None or not snap.row_ids:
+            return {}
+        terms = list(dict.fromkeys(terms))
+        vocab = snap.acc.vocab_dict
+        indptr = snap.acc.scores["indptr"]
+        n = len(snap.row_ids)
+        out = {}
+        for t in terms:
+            tid = vocab.get(t)
+            if tid is not None:
+                df = int(indptr[tid + 1] - indptr[tid])
+                if df:
+                    out[t] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        return out
 
     # -- persistence ------------------------------------------------------------------------------
 
@@ -311,8 +351,7 @@ class BM25Store:
         if ids:
             acc = bm25s.BM25.load(gen / "accented", mmap=True, show_progress=False)
             fold_ = bm25s.BM25.load(gen / "folded", mmap=True, show_progress=False)
-        self._row_ids, self._row_of = ids, {i: n for n, i in enumerate(ids)}
-        self._acc, self._fold, self._gen = acc, fold_, gen
+        self._snap = _Snapshot(ids, {i: n for n, i in enumerate(ids)}, acc, fold_, gen)
 
     def _ensure_tokens(self) -> None:
         if self._tok_loaded:
@@ -455,8 +494,7 @@ class BM25Store:
             self._vocab = vocab
             self._term_id = {t: i for i, t in enumerate(vocab)}
             self._pending, self._dropped = {}, set()
-            self._row_ids, self._row_of = new_ids, {i: n for n, i in enumerate(new_ids)}
-            self._acc, self._fold, self._gen = acc, fold_, gen
+            self._snap = _Snapshot(new_ids, {i: n for n, i in enumerate(new_ids)}, acc, fold_, gen)
             # 6. clean old generations (readers in other processes mmap'd files stay valid on POSIX)
             for p in self.directory.iterdir():
                 if p.is_dir() and p != gen and (p.name.startswith("gen-") or p.name.endswith(".tmp")):
@@ -472,7 +510,8 @@ class BM25Store:
         Only chunks sharing at least one term with the query are returned.
         """
         self.refresh()
-        model, row_ids, row_of, dropped = (self._fold if folded else self._acc), self._row_ids, self._row_of, self._dropped
+        snap, dropped = self._snap, self._dropped  # one consistent committed generation
+        model, row_ids, row_of = (snap.fold if folded else snap.acc), snap.row_ids, snap.row_of
         if model is None or k <= 0:
             return []
         q = folded_tokens(query) if folded else tokens(query)

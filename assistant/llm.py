@@ -185,3 +185,33 @@ def stream_chat(messages: list[dict], *, settings: Settings | None = None, max_t
 
 def complete(messages: list[dict], **kwargs) -> str:
     return "".join(stream_chat(messages, **kwargs))
+
+
+WARM_PROMPTS = ("draft", "ask", "summarize")
+
+
+def warm_prompts(names: tuple[str, ...] = WARM_PROMPTS, settings: Settings | None = None) -> int:
+    """Have the embedded server read each prompt's fixed part (instructions and worked example) once.
+
+    llama.cpp keeps what it has read in its prompt cache (per slot and in RAM), so later requests
+    starting with the same messages read only their own sources and request: on two cores this is
+    the difference between ~11 s and ~6 s before the first word (bench/draft_latency.py). A remote
+    endpoint is left alone. Returns the number of prompts warmed; failures are only logged.
+    """
+    from . import prompts
+
+    settings = settings or get_settings()
+    if settings.openai_base_url:
+        return 0
+    warmed = 0
+    for name in names:
+        try:
+            ep = endpoint(settings)
+            # The request itself is empty: the cached prefix ends where every real request's differs.
+            client(settings).chat.completions.create(
+                model=ep.model, messages=prompts.fixed_part(name) + [{"role": "user", "content": ""}],
+                max_tokens=1, temperature=0)
+            warmed += 1
+        except Exception as exc:  # noqa: BLE001
+            log.info("Không đọc trước được mẫu lời nhắc %s: %s", name, exc)
+    return warmed

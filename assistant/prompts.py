@@ -41,3 +41,15 @@ def messages(name: str, **values: str) -> list[dict]:
         content = body.format(**values) if kind in ("system", "user") else body
         out.append({"role": _ROLES[kind], "content": content})
     return out
+
+
+def fixed_part(name: str) -> list[dict]:
+    """The messages before the request: instructions and worked examples, the same on every call.
+
+    The embedded server keeps them in its prompt cache (llm.warm_prompts), so a request only pays
+    for reading its own sources. Placeholders therefore belong in the `# user` part only.
+    """
+    out = []
+    for kind, body in _load(name, str(prompts_dir()))[:-1]:
+        out.append({"role": _ROLES[kind], "content": body.format() if kind == "system" else body})
+    return out

@@ -839,8 +839,8 @@ def _ingest_at_start(paths: list[str]) -> None:
 
 
 def warm_up() -> None:
-    """Open the index, load the embedder and start the model in the background, so the first
-    question does not pay for it. Failures are only logged: the handlers report them in context."""
+    """Open the index, load the embedder, start the model and have it read the prompts' fixed parts
+    in the background, so the first question does not pay for it. Failures are only logged: the handlers report them in context."""
     def run():
         try:
             from .index import get_index
@@ -849,6 +849,7 @@ def warm_up() -> None:
             from . import llm
 
             llm.endpoint()
+            llm.warm_prompts()
         except Exception as exc:  # noqa: BLE001
             log.info("Khởi động trước chưa xong: %s", exc)
 

@@ -146,3 +146,12 @@ def test_heading_line_tokens_are_boosted(tmp_path):
            "Văn thư\nVăn bản đi, văn bản đến."])
     s.commit()
     assert s.search("quản lý con dấu", 2)[0][0] == "head"  # "body" wins without the boost
+
+
+def test_idf_weighs_rare_terms_more_and_leaves_out_unknown_ones(tmp_path):
+    s = _store(tmp_path / "bm25")
+    rare, common = "đóng_dấu", "của"
+    got = s.idf([rare, common, "từ_không_có_trong_kho"])
+    assert set(got) == {rare, common}
+    assert got[rare] > got[common] > 0
+    assert BM25Store(tmp_path / "empty").idf([rare]) == {}

@@ -41,3 +41,20 @@ def test_endpoint_down_gives_vietnamese_message(monkeypatch):
         monkeypatch.delenv("OPENAI_BASE_URL")
         reset_settings()
     assert get_settings().openai_base_url is None
+
+
+def test_warmed_prompts_are_read_once_and_reused():
+    """After warm_prompts, a request pays only for its own part (llama.cpp reports what it read)."""
+    import httpx
+
+    from assistant import prompts
+
+    assert llm.warm_prompts(("ask",)) == 1
+    ep = llm.endpoint()
+    msgs = prompts.messages("ask", sources="<<<NGUỒN 1>>>\nKhai sinh 236 việc.\n<<<HẾT NGUỒN 1>>>",
+                            question="Khai sinh bao nhiêu việc?")
+    r = httpx.post(ep.base_url + "/chat/completions", json={"model": ep.model, "messages": msgs, "max_tokens": 1},
+                   timeout=300).json()
+    timings = r.get("timings") or {}
+    assert timings.get("cache_n", 0) > 0
+    assert timings["prompt_n"] < r["usage"]["prompt_tokens"] / 2

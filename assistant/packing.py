@@ -1,0 +1,237 @@
+"""Fit retrieved sources into the model's prompt: the sentences that answer the request, not whole chunks.
+
+A small model on two CPU cores reads about 90 prompt tokens a second (bench/draft_latency.py), so
+six 1,000-character chunks cost 20 s before the first word appears. Packing keeps, within a
+character budget, the sentences of the retrieved chunks that share the most (rare) words with the
+request — weighted by the chunk's rank — in document order, with "…" where text was left out.
+Sources that get nothing are dropped, so the markers [n] the model sees are the sources shown.
+The full chunk stays on the Hit: verification and the sources panel use it.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from .documents import Hit
+from .lexical import tokens
+
+GAP = " … "
+MAX_SOURCE_CHARS = 1000  # a whole chunk's cap when nothing is packed
+HEADING_MAX = 120  # a chunk's first line this short is its heading path: kept for context
+LONG_UNIT = 200  # a longer sentence (a run-on list of figures) is split at ";"
+CUT_AT = 320  # what is still longer (no ";", or a lead-in with its line) is cut to its best part
+LEAD_IN_MAX = 120  # "+ Năm 2025:" says nothing alone: it is packed with the line it introduces
+FIGURE_BONUS = 1.2  # report sections are built on figures
+BIGRAM_WEIGHT = 0.5
+HEADING_WEIGHT = 0.3  # the section a sentence sits in counts a little towards it
+SAME_HIT_DECAY = 0.7  # each further sentence from one chunk counts a little less: spread over sources
+TITLE_MAX = 80
+
+# Sentence ends and line breaks; not ";" (a list of figures "khai sinh 236 việc; khai tử 98 việc" stays whole).
+_BREAK = re.compile(r"\n+|(?<=[.!?])\s+(?=[\-+•*]|[^\W\d_]|\d+(?:\.\d+)*[.)]\s)", re.UNICODE)
+# "1.", "1.9.", "III.", "a." before the break: an outline number, not the end of a sentence.
+_ENUMERATOR = re.compile(r"(?:^|\s)(?:[0-9]+(?:\.[0-9]+)*|[IVXLC]+|[a-zđ])\.$")
+_DIGIT = re.compile(r"\d")
+_CLAUSE = re.compile(r"(?<=;)\s+")
+
+
+@dataclass
+class _Unit:
+    hit: int  # position of the hit in the retrieved list
+    order: int  # position inside the hit
+    start: int
+    end: int
+    text: str
+    score: float = 0.0
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """Sentence and line spans; a long one split further at ";"."""
+    spans, pos = [], 0
+    for m in _BREAK.finditer(text):
+        if m.group(0)[0] != "\n" and _ENUMERATOR.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    out = []
+    for s, e in spans:
+        if e - s <= LONG_UNIT:
+            out.append((s, e))
+            continue
+        p = s
+        for m in _CLAUSE.finditer(text, s, e):
+            out.append((p, m.start()))
+            p = m.end()
+        out.append((p, e))
+    return [(s, e) for s, e in out if text[s:e].strip()]
+
+
+def _units(text: str, hit: int) -> list[_Unit]:
+    spans = _spans(text)
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:  # a short lead-in ending in ":" goes with what follows it
+        if merged and text[merged[-1][0]:merged[-1][1]].rstrip().endswith(":") \
+                and merged[-1][1] - merged[-1][0] <= LEAD_IN_MAX and len(merged) > 1:
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return [_Unit(hit, i, s, e, text[s:e]) for i, (s, e) in enumerate(merged)]
+
+
+def _terms(text: str) -> set[str]:
+    return set(tokens(text))
+
+
+def _cut(text: str, terms: set[str], budget: int) -> str:
+    """The window of `budget` characters of a long unit holding the most query terms."""
+    if len(text) <= budget:
+        return text
+    step = max(40, budget // 4)
+    best, best_at = -1, 0
+    for at in range(0, len(text) - budget + step, step):
+        n = len(_terms(text[at:at + budget]) & terms)
+        if n > best:
+            best, best_at = n, at
+    s, e = best_at, min(len(text), best_at + budget)
+    if s > 0:  # start and end on word boundaries
+        s = text.find(" ", s) + 1 or s
+    if e < len(text):
+        e = text.rfind(" ", s, e) if text.rfind(" ", s, e) > s else e
+    return ("…" if s > 0 else "") + text[s:e].strip() + ("…" if e < len(text) else "")
+
+
+def _label(h: Hit, i: int, placeholders: bool, earlier: dict[str, int]) -> str:
+    doc = f"văn bản {{{{VB {i}}}}}" if placeholders else h.number
+    if h.doc_id in earlier:  # the same document again: say so instead of repeating its long title
+        what = f"cùng văn bản với nguồn {earlier[h.doc_id]}"
+    else:
+        what = h.title if len(h.title) <= TITLE_MAX else h.title[:TITLE_MAX].rsplit(" ", 1)[0] + "…"
+    # The section path is left out when the excerpt starts with the chunk's own heading line.
+    section = "" if h.meta.get("excerpt", "").startswith(h.text.split("\n", 1)[0]) else h.section
+    return " — ".join(x for x in (doc, what, f"trang {h.page}" if h.page else "", section) if x)
+
+
+def _fenced(i: int, label: str, body: str) -> str:
+    body = body.replace("<<<", "‹‹‹").replace(">>>", "›››")
+    return f"<<<NGUỒN {i}>>> ({label})\n{body}\n<<<HẾT NGUỒN {i}>>>"
+
+
+def format_sources(hits: list[Hit], placeholders: bool = False) -> str:
+    """Retrieved text is data: each source is fenced so instructions inside it read as quoted material.
+
+    The body is the packed excerpt when there is one (see `pack`), else the chunk up to
+    MAX_SOURCE_CHARS. With `placeholders`, a source's document is named {{VB n}} instead of by its
+    number, so the model never has to type a decree number (drafting fills them in from the registry).
+    """
+    blocks, earlier = [], {}
+    for i, h in enumerate(hits, 1):
+        body = h.meta.get("excerpt") or h.text[:MAX_SOURCE_CHARS]
+        blocks.append(_fenced(i, _label(h, i, placeholders, earlier), body))
+        earlier.setdefault(h.doc_id, i)
+    return "\n\n".join(blocks)
+
+
+def pack(hits: list[Hit], query: str, budget: int, idf: Mapping[str, float] | None = None) -> list[Hit]:
+    """The hits that fit `budget` characters of prompt (labels and fences included), each with
+    `meta["excerpt"]` set. budget <= 0 means no packing: every hit, whole.
+
+    `idf` weighs the query's terms (the index's own statistics, `BM25Store.idf`); for terms it
+    lacks, the candidate sentences themselves are the corpus.
+    """
+    if budget <= 0 or not hits:
+        return list(hits)
+    units_by_hit = [_units(h.text, i) for i, h in enumerate(hits)]
+    # A chunk's short first line is its heading path: context for the sentences under it, never
+    # a candidate on its own (a heading alone tells the model nothing).
+    heads = [us[0] if len(us) > 1 and len(us[0].text) <= HEADING_MAX else None for us in units_by_hit]
+    units = [u for us in units_by_hit for u in us if u is not heads[u.hit]]
+    if not units:
+        return list(hits)
+    q = _terms(query)
+    unit_terms = [_terms(u.text) for u in units]
+    head_terms = [_terms(h.text) & q if h else set() for h in heads]
+    df: dict[str, int] = {}
+    for ts in unit_terms:
+        for t in ts & q:
+            df[t] = df.get(t, 0) + 1
+    n = len(units)
+    # The index's statistics where it has them, the candidates' own for terms it does not know.
+    idf = {**{t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}, **(idf or {})}
+
+    def weight(terms: set[str]) -> float:
+        # A syllable pair ("xã_đã") is rarer than its syllables but says little more: half weight.
+        return sum(idf.get(t, 0.0) * (BIGRAM_WEIGHT if "_" in t else 1.0) for t in terms)
+
+    for u, ts in zip(units, unit_terms):
+        matched = weight(ts & q) + HEADING_WEIGHT * weight(head_terms[u.hit])
+        # Dense information beats length; better-ranked hits and sentences with figures are preferred.
+        u.score = (matched / math.sqrt(1 + len(u.text) / 200) / (1 + 0.1 * u.hit)
+                   * (FIGURE_BONUS if _DIGIT.search(u.text) else 1.0))
+
+    # What a source block costs besides its sentences, at most: label (either form), fences, gap marks.
+    overhead = [max(len(_label(h, i + 1, ph, seen)) for ph in (True, False) for seen in ({}, {h.doc_id: 99}))
+                + len(_fenced(i + 1, "", "")) + 2 * len(GAP) for i, h in enumerate(hits)]
+    chosen: dict[int, list[_Unit]] = {}
+    used = 0
+
+    def cost(u: _Unit, text_len: int) -> int:
+        if u.hit in chosen:
+            return text_len + len(GAP)
+        head = heads[u.hit]
+        return text_len + overhead[u.hit] + (len(head.text) + 1 if head else 0)
+
+    def take(u: _Unit, text: str) -> None:
+        nonlocal used
+        used += cost(u, len(text))
+        if u.hit not in chosen:
+            chosen[u.hit] = [heads[u.hit]] if heads[u.hit] else []
+        u.text = text
+        chosen[u.hit].append(u)
+
+    key = lambda u: (-u.score, u.hit, u.order)  # noqa: E731
+    # The best sentence always goes in, cut to fit when it is very long.
+    first = min(units, key=key)
+    take(first, _cut(first.text, q, max(80, min(CUT_AT, budget - cost(first, 0)))))
+    left = [u for u in units if u is not first and u.score > 0]
+    # Then, while room is left, the opening sentences of the best-ranked chunks: a chunk found by
+    # meaning alone shares no words with the request, yet the retriever judged it relevant.
+    filler = sorted((u for u in units if u is not first and u.score <= 0), key=lambda u: (u.hit + u.order, u.hit))
+
+    def priority(u: _Unit) -> float:
+        # Greedy by value per character of prompt: opening a new source costs its label, fences and
+        # heading; a source's sentences count a little less as it gets more of the budget.
+        taken = sum(1 for x in chosen.get(u.hit, ()) if x is not heads[u.hit])
+        n = min(len(u.text), CUT_AT)
+        return u.score * SAME_HIT_DECAY ** taken * n / cost(u, n)
+
+    while left:
+        best = max(left, key=lambda u: (priority(u), -u.hit, -u.order))
+        left.remove(best)
+        text = _cut(best.text, q, CUT_AT)
+        if used + cost(best, len(text)) <= budget:
+            take(best, text)
+    for u in filler:
+        text = _cut(u.text, q, CUT_AT)
+        if used + cost(u, len(text)) <= budget:
+            take(u, text)
+
+    out = []
+    for i in sorted(chosen):
+        parts = sorted(chosen[i], key=lambda u: u.order)
+        excerpt, prev = ("…" + GAP.lstrip()) if parts[0].order > 0 and not parts[0].text.startswith("…") else "", None
+        for u in parts:
+            if prev is not None:
+                sep = hits[i].text[prev.end:u.start]
+                if u.order != prev.order + 1:
+                    excerpt += " " if u.text.startswith("…") else GAP
+                else:
+                    excerpt += "\n" if "\n" in sep else " "
+            excerpt += u.text.strip()
+            prev = u
+        if parts[-1].order < len(units_by_hit[i]) - 1:
+            excerpt += GAP.rstrip()
+        out.append(replace(hits[i], meta={**hits[i].meta, "excerpt": excerpt}))
+    return out
