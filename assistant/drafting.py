@@ -22,14 +22,12 @@ from .verify import mark_unverified, strip_fences, verify_generated
 REPAIRABLE = {"unknown-document", "unsupported-claim", "future-date", "date-mismatch", "title-mismatch"}
 _PLACEHOLDER = re.compile(r"\{\{?\s*VB\s*(\d{1,2})\s*\}?\}")
 DRAFT_K = 6
+TITLE_OPENINGS = ("quy định", "về ", "hướng dẫn", "ban hành", "sửa đổi")
 DRAFT_MAX_TOKENS = 700  # about 400 Vietnamese words: a section, and a bound on a looping small model
 
 
-def _registry_entries(hits: list[Hit]) -> dict[int, object]:
+def _registry_entries(hits: list[Hit], registry) -> dict[int, object]:
     """Source position → registry entry for the document it comes from (when the registry knows it)."""
-    from .index import registry_with_corpus
-
-    registry = registry_with_corpus()
     out = {}
     for i, h in enumerate(hits, 1):
         entry = registry.lookup(h.number) if h.number else None
@@ -53,6 +51,43 @@ def fill_citations(text: str, hits: list[Hit], entries: dict[int, object]) -> st
         return format_citation(entry, first=first)
 
     return _PLACEHOLDER.sub(repl, text)
+
+
+def canonical_citations(text: str, hits: list[Hit], registry) -> str:
+    """Rewrite every citation of a document the sources mention from the registry's facts.
+
+    The model is asked to write {{VB n}}, but small models copy citations from the sources, and
+    sources are sometimes wrong (another decree's title, "Nghị định số Nghị định số"). Whatever it
+    typed, a document that is both in the sources and in the registry is written the registry's way:
+    full on first mention, short after. Anything else is left for verification to flag.
+    """
+    from .citations import check_text
+    from .verify import source_numbers
+
+    known = source_numbers(hits)
+    result = check_text(text)
+    doubled = [(f.start, f.end) for f in result.findings if f.code == "duplicate-phrase"]
+    wrong_titles = [(f.start, f.end) for f in result.findings if f.code == "title-mismatch"]
+    edits, seen = [], set()
+    for c in sorted(result.citations, key=lambda c: c.start):
+        entry = registry.lookup(c.number) if c.number and c.number in known else None
+        if entry is None or (c.doc_type and entry.doc_type and c.doc_type != entry.doc_type):
+            continue
+        start = min([s for s, e in doubled if s < c.start < e] + [c.start])
+        # Type, number, date and issuer are always rewritten; what follows is the model's own words
+        # unless it is plainly a trích yếu: one that matches, or a wrong one opening like a title.
+        end = max(e for _, e in filter(None, (c.number_span, c.date_span, c.issuer_span, (c.start, c.start))))
+        first = entry.number not in seen
+        if first and c.title_span:
+            title = text[c.title_span[0]:c.title_span[1]].lower()
+            wrong = any(s < c.title_span[1] and c.title_span[0] < e for s, e in wrong_titles)
+            if not wrong or title.startswith(TITLE_OPENINGS):
+                end = c.title_span[1]
+        edits.append((start, end, format_citation(entry, first=first)))
+        seen.add(entry.number)
+    for start, end, new in reversed(edits):
+        text = text[:start] + new + text[end:]
+    return text
 
 
 def _context(report_date: date | None, unit: str | None) -> str:
@@ -86,7 +121,10 @@ def draft_stream(request: str, report_date: date | None = None, unit: str | None
         answer.text = "Không tìm thấy tài liệu liên quan để soạn mục này. Hãy nạp văn bản, báo cáo liên quan trước."
         yield "done", answer
         return
-    entries = _registry_entries(hits)
+    from .index import registry_with_corpus
+
+    registry = registry_with_corpus()
+    entries = _registry_entries(hits, registry)
     raw = ""
     try:
         for piece in llm.stream_chat(prompts.messages("draft", context=_context(report_date, unit),
@@ -100,7 +138,7 @@ def draft_stream(request: str, report_date: date | None = None, unit: str | None
         yield "error", answer
         return
     raw = strip_fences(raw)
-    text = fill_citations(raw.strip(), hits, entries)
+    text = canonical_citations(fill_citations(raw.strip(), hits, entries), hits, registry)
     problems = [f for f in _findings(text, hits, report_date) if f["code"] in REPAIRABLE and f["severity"] != "info"]
     if problems:
         # One repair attempt: the model sees exactly what failed; whatever still fails stays marked.
@@ -113,7 +151,7 @@ def draft_stream(request: str, report_date: date | None = None, unit: str | None
         except llm.LLMUnavailable:
             repaired = ""
         if repaired.strip():
-            candidate = fill_citations(strip_fences(repaired).strip(), hits, entries)
+            candidate = canonical_citations(fill_citations(strip_fences(repaired).strip(), hits, entries), hits, registry)
             still = [f for f in _findings(candidate, hits, report_date) if f["code"] in REPAIRABLE and f["severity"] != "info"]
             if len(still) < len(problems):
                 text = candidate

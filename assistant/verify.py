@@ -26,7 +26,7 @@ def as_dict(finding) -> dict:
     return {k: d.get(k) for k in ("code", "severity", "message", "start", "end", "text", "suggestion")}
 
 
-def _source_numbers(hits: list[Hit]) -> set[str]:
+def source_numbers(hits: list[Hit]) -> set[str]:
     from .citations import find_citations
 
     out = set()
@@ -71,7 +71,7 @@ def verify_generated(text: str, hits: list[Hit], *, check_figures: bool = True,
     result = check_text(text)
     findings = [as_dict(f) for f in result.findings if f.code != "format"
                 and (require_markers or not (f.code == "incomplete-citation" and f.severity == "info"))]
-    known = _source_numbers(hits)
+    known = source_numbers(hits)
     for c in result.citations:
         if c.number and c.number not in known:
             findings.append({
@@ -116,10 +116,25 @@ def _citation_parts(citations) -> list[tuple[int, int]]:
     return spans
 
 
+# The word after a figure is its unit ("412 việc", "23 cặp", "90 trường hợp") unless it is one of these.
+_NOT_UNITS = frozenset("và hoặc đến tới trong của so với là tại trên theo từ cho thì mà được đã nay này đó".split())
+_WORD_AFTER = re.compile(r"\s*(%|[^\W\d_]+)")
+
+
+def _unit_after(text: str, end: int) -> str | None:
+    m = _WORD_AFTER.match(text, end)
+    if not m:
+        return None
+    word = m.group(1).lower()
+    return None if word in _NOT_UNITS else word
+
+
 def _figure_findings(text: str, hits: list[Hit], citations) -> list[dict]:
     spans = _citation_parts(citations)
     source_text = " ".join(nfc(h.text) for h in hits)
-    source_figures = {m.group(1) for m in _FIGURE.finditer(source_text)}
+    source_figures: dict[str, set[str | None]] = {}
+    for m in _FIGURE.finditer(source_text):
+        source_figures.setdefault(m.group(1), set()).add(_unit_after(source_text, m.end(1)))
     out = []
     for m in _FIGURE.finditer(text):
         value = m.group(1)
@@ -131,9 +146,20 @@ def _figure_findings(text: str, hits: list[Hit], citations) -> list[dict]:
             continue  # outline numbering ("1.", "2)") at the start of a line
         if _MARKER.match(text, max(0, m.start() - 1)) or _ORDINAL_BEFORE.search(before):
             continue  # [n] markers, "Điều 7", "mục 1", "năm 2025" are not figures
-        if value in source_figures:
+        unit = _unit_after(text, m.end(1))
+        units = source_figures.get(value)
+        if units is not None and (unit is None or unit in units or units == {None}):
             continue
         end = m.end(1) + (1 if text[m.end(1):m.end(1) + 1] == "%" else 0)
+        if units is not None:  # the number is in the sources, but counting something else
+            seen = ", ".join(sorted(f"{value} {u}" for u in units if u))
+            out.append({
+                "code": "unsupported-claim", "severity": "warning", "start": m.start(1), "end": end,
+                "text": text[m.start(1):end],
+                "message": f"Số liệu '{value} {unit}' không có trong các nguồn (nguồn ghi {seen}) — {UNVERIFIED}.",
+                "suggestion": "Kiểm tra lại đơn vị tính của số liệu trong báo cáo gốc.",
+            })
+            continue
         out.append({
             "code": "unsupported-claim", "severity": "warning", "start": m.start(1), "end": end,
             "text": text[m.start(1):end],

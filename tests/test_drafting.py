@@ -102,3 +102,21 @@ def test_one_repair_attempt_replaces_an_invented_citation(monkeypatch):
     assert "18/2025" in calls[1][-1]["content"], "the repair request names the failing citation"
     assert "18/2025" not in answer.text
     assert "Nghị định số 120/2025/NĐ-CP ngày 11/6/2025 của Chính phủ" in answer.text
+
+
+def test_citations_the_model_copied_are_rewritten_from_the_registry():
+    """A copied citation with another decree's title and a doubled "Nghị định số" becomes the registry's."""
+    from assistant.citations import load_registry
+
+    hits = _hits()
+    copied = ("- Thực hiện Nghị định số Nghị định số 120/2025/NĐ-CP ngày 11/6/2025 của Chính phủ quy định về "
+              "phân quyền, phân cấp trong lĩnh vực tư pháp, Ủy ban nhân dân xã quản lý hộ tịch [1].\n"
+              "- Nghị định số 120/2025/NĐ-CP ngày 11/6/2025 giao xã đăng ký hộ tịch [1].\n"
+              "- Theo Nghị định số 18/2025/NĐ-CP, xã đăng ký 412 việc [2].")
+    out = drafting.canonical_citations(copied, hits, load_registry())
+    full = drafting.format_citation(load_registry().lookup("120/2025/NĐ-CP"), first=True)
+    assert out.count(full) == 1 and "Nghị định số Nghị định số" not in out
+    assert "phân quyền, phân cấp trong lĩnh vực tư pháp" not in out
+    assert "- Nghị định số 120/2025/NĐ-CP giao xã" in out, "short form after the first mention"
+    assert "Nghị định số 18/2025/NĐ-CP" in out, "a document not in the sources is left for verification to flag"
+    assert out.endswith("412 việc [2].") and ", Ủy ban nhân dân xã quản lý hộ tịch [1]." in out

@@ -84,3 +84,18 @@ def test_numbered_headings_are_not_claims():
     text = "1.3. Phân quyền, phân cấp trong lĩnh vực tư pháp\n- Ủy ban nhân dân xã đăng ký hộ tịch cho công dân [1]."
     findings, _ = verify_generated(text, SOURCES, require_markers=True)
     assert [f for f in findings if f["severity"] == "info"] == []
+
+
+def test_a_figure_counting_something_else_is_flagged_with_what_the_source_says():
+    text = "Xã đã chứng thực chữ ký 187 bản [2]."  # the source has 187 việc (and 3.214 bản)
+    findings, _ = verify_generated(text, SOURCES)
+    unit = [f for f in findings if f["code"] == "unsupported-claim" and f["text"] == "187"]
+    assert unit and "187 việc" in unit[0]["message"]
+    assert f"187 ({UNVERIFIED})" in mark_unverified(text, findings)
+
+
+def test_a_figure_with_its_own_unit_or_none_passes():
+    for text in ("Chứng thực chữ ký 187 việc [2].", "Số việc chứng thực chữ ký là 187 [2].",
+                 "Chứng thực chữ ký 187 và bản sao 3.214 bản [2]."):
+        findings, _ = verify_generated(text, SOURCES)
+        assert [f for f in findings if f["code"] == "unsupported-claim"] == [], text

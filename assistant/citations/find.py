@@ -56,7 +56,7 @@ class Citation:
 _OWN_NUMBER_PREFIX = re.compile(r"[ \t*|#>_]*(?:(?:luat|bo luat|phap lenh|nghi quyet) )?so {0,3}:? {0,3}")
 _WORD = re.compile(r"[a-z]+")
 _SO_TAIL = re.compile(r"(?<![a-z])so {0,2}:? {0,2}$")
-_TITLE_STOPS = re.compile(r"[;.\n,:\"“”]")
+_TITLE_STOPS = re.compile(r"[;.\n,:\"“”\[]")  # "[" opens a source marker [n], never part of a title
 _SPACED_GROUP = re.compile(r"\s+-\s*|\s*-\s+")
 _CAP_WORD = re.compile(r"[^\W\d_][\w-]*")
 _GENERIC_ISSUER = re.compile(r"[ ,]{0,3}(?:do )?cua {1,2}(?=\w)")
