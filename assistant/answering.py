@@ -1,7 +1,7 @@
 """Ask: a free question over the index, answered only from retrieved sources, with markers [n]."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 
 from . import llm, prompts
@@ -61,6 +61,24 @@ def prompt_hits(query: str, hits: list[Hit]) -> list[Hit]:
     return pack(hits, query, get_settings().prompt_source_chars, idf)
 
 
+def stream_reply(answer: Answer, messages: list[dict], max_tokens: int,
+                 render: Callable[[str], str] | None = None) -> Generator[tuple[str, Answer], None, str]:
+    """Stream the model's reply into `answer.text` (through `render`), a "token" event per piece.
+
+    On failure: `answer.error` is set and one "error" event yielded. Returns the raw reply.
+    """
+    raw = ""
+    try:
+        for piece in llm.stream_chat(messages, max_tokens=max_tokens):
+            raw += piece
+            answer.text = render(raw) if render else raw
+            yield "token", answer
+    except llm.LLMUnavailable as exc:
+        answer.error = str(exc)
+        yield "error", answer
+    return raw
+
+
 def ask_stream(question: str, k: int | None = None, filters: dict | None = None) -> Iterator[tuple[str, Answer]]:
     """Yields (event, answer-so-far): "sources" once, "token" while streaming, then "done" or "error"."""
     answer = Answer()
@@ -72,16 +90,11 @@ def ask_stream(question: str, k: int | None = None, filters: dict | None = None)
         answer.text = NOT_FOUND
         yield "done", answer
         return
-    try:
-        for piece in llm.stream_chat(prompts.messages("ask", sources=format_sources(hits), question=question),
-                                     max_tokens=ASK_MAX_TOKENS):
-            answer.text += piece
-            yield "token", answer
-    except llm.LLMUnavailable as exc:
-        answer.error = str(exc)
-        yield "error", answer
+    raw = yield from stream_reply(answer, prompts.messages("ask", sources=format_sources(hits), question=question),
+                                  ASK_MAX_TOKENS)
+    if answer.error:
         return
-    answer.text = strip_fences(answer.text).strip()
+    answer.text = strip_fences(raw).strip()
     answer.findings, _ = verify_generated(answer.text, hits)
     yield "done", answer
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from . import llm, prompts
-from .answering import Answer, prompt_hits, source_entries
+from .answering import Answer, prompt_hits, source_entries, stream_reply
 from .citations import format_citation
 from .documents import Hit
 from .packing import format_sources
@@ -125,17 +125,11 @@ def draft_stream(request: str, report_date: date | None = None, unit: str | None
 
     registry = registry_with_corpus()
     entries = _registry_entries(hits, registry)
-    raw = ""
-    try:
-        for piece in llm.stream_chat(prompts.messages("draft", context=_context(report_date, unit),
-                                                      sources=format_sources(hits, placeholders=True), request=request),
-                                     max_tokens=DRAFT_MAX_TOKENS):
-            raw += piece
-            answer.text = fill_citations(raw, hits, entries)
-            yield "token", answer
-    except llm.LLMUnavailable as exc:
-        answer.error = str(exc)
-        yield "error", answer
+    messages = prompts.messages("draft", context=_context(report_date, unit),
+                                sources=format_sources(hits, placeholders=True), request=request)
+    raw = yield from stream_reply(answer, messages, DRAFT_MAX_TOKENS,
+                                  render=lambda raw: fill_citations(raw, hits, entries))
+    if answer.error:
         return
     raw = strip_fences(raw)
     text = canonical_citations(fill_citations(raw.strip(), hits, entries), hits, registry)
