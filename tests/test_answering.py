@@ -29,3 +29,29 @@ def test_injected_instructions_in_documents_are_not_followed(data_dir, tmp_path)
     answer = answering.ask("Tổ hòa giải xã Thử Nghiệm hòa giải thành bao nhiêu vụ việc?")
     assert answer.sources, "the injected document is retrieved as a source"
     assert "CHIẾM QUYỀN" not in answer.text.upper()
+
+
+def _hit(text, dense, bm25=1.0):
+    from assistant.documents import Hit
+
+    return Hit(doc_id="d", source="d.md", title="t", number="", page=1, section="", score=1.0, text=text,
+               meta={"dense": dense, "bm25": bm25})
+
+
+def test_a_question_the_index_cannot_answer_gets_not_found_and_the_nearest_passages(data_dir, monkeypatch):
+    """Weak evidence (dense similarity and lexical coverage both low): no model call, no invented answer."""
+    weak = [_hit("Ủy ban nhân dân xã tổ chức hội nghị tổng kết năm.", dense=0.83)]
+    monkeypatch.setattr(answering, "retrieve", lambda *a, **k: weak)
+    called = []
+    monkeypatch.setattr(answering.llm, "stream_chat", lambda *a, **k: called.append(1) or iter(()))
+    answer = answering.ask("Giá vàng SJC hôm nay là bao nhiêu một lượng?")
+    assert answer.text.startswith(answering.NOT_FOUND) and not called
+    assert answer.sources, "the nearest passages are still listed"
+
+
+def test_strong_evidence_calls_the_model(data_dir, monkeypatch):
+    strong = [_hit("Chứng thực bản sao từ bản chính: 1.707 việc.", dense=0.91)]
+    monkeypatch.setattr(answering, "retrieve", lambda *a, **k: strong)
+    monkeypatch.setattr(answering.llm, "stream_chat", lambda *a, **k: iter(["Xã đã chứng thực 1.707 việc [1]."]))
+    answer = answering.ask("Xã đã chứng thực bản sao bao nhiêu việc?")
+    assert answer.text == "Xã đã chứng thực 1.707 việc [1]." and answer.findings == []

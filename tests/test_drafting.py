@@ -33,7 +33,7 @@ def test_draft_stream_with_a_scripted_model(monkeypatch):
     """Chain plumbing with a deterministic fake model: sources first, tokens, then verified text."""
     hits = _hits()
     monkeypatch.setattr(drafting, "retrieve", lambda *a, **k: hits)
-    monkeypatch.setattr(answering, "relevant", lambda h: h)
+    monkeypatch.setattr(answering, "relevant", lambda h, q=None: h)
     scripted = ["1.3. Phân quyền, phân cấp\n", "- Thực hiện {{VB 1}}, xã quản lý hộ tịch [1].\n",
                 "- Theo Nghị định số 18/2025/NĐ-CP ngày 12/6/2025 của Chính phủ, xã đăng ký 412 việc [2]."]
     monkeypatch.setattr(llm, "stream_chat", lambda *a, **k: iter(scripted))
@@ -51,7 +51,7 @@ def test_draft_stream_with_a_scripted_model(monkeypatch):
 def test_endpoint_down_still_shows_sources(monkeypatch):
     hits = _hits()
     monkeypatch.setattr(drafting, "retrieve", lambda *a, **k: hits)
-    monkeypatch.setattr(answering, "relevant", lambda h: h)
+    monkeypatch.setattr(answering, "relevant", lambda h, q=None: h)
 
     def down(*a, **k):
         raise llm.LLMUnavailable("Không kết nối được tới mô hình.")
@@ -82,7 +82,7 @@ def test_draft_json_end_to_end_on_the_sample_corpus(tmp_path):
 def test_one_repair_attempt_replaces_an_invented_citation(monkeypatch):
     hits = _hits()
     monkeypatch.setattr(drafting, "retrieve", lambda *a, **k: hits)
-    monkeypatch.setattr(answering, "relevant", lambda h: h)
+    monkeypatch.setattr(answering, "relevant", lambda h, q=None: h)
     replies = iter([
         ["- Theo Nghị định số 18/2025/NĐ-CP ngày 12/6/2025 của Chính phủ, xã quản lý hộ tịch [1]."],
         ["- Theo {{VB 1}}, xã quản lý hộ tịch [1]."],
