@@ -89,8 +89,11 @@ def test_one_repair_attempt_replaces_an_invented_citation(monkeypatch):
     ])
     calls = []
 
+    budgets = []
+
     def scripted(messages, **kw):
         calls.append(messages)
+        budgets.append(kw.get("max_tokens"))
         return iter(next(replies))
 
     monkeypatch.setattr(llm, "stream_chat", scripted)
@@ -99,6 +102,7 @@ def test_one_repair_attempt_replaces_an_invented_citation(monkeypatch):
     for event, answer in drafting.draft_stream("Soạn mục 1.3"):
         events.append(event)
     assert "repair" in events and len(calls) == 2
+    assert budgets[1] < 100, "a repair of a one-line draft may not run on for a whole section"
     assert "18/2025" in calls[1][-1]["content"], "the repair request names the failing citation"
     assert "18/2025" not in answer.text
     assert "Nghị định số 120/2025/NĐ-CP ngày 11/6/2025 của Chính phủ" in answer.text
