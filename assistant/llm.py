@@ -152,6 +152,7 @@ def stream_chat(messages: list[dict], *, settings: Settings | None = None, max_t
     """Stream the assistant's reply as text pieces; errors become `LLMUnavailable` in Vietnamese."""
     settings = settings or get_settings()
     received = False
+    stream = None
     try:
         ep = endpoint(settings)
         stream = client(settings).chat.completions.create(
@@ -181,6 +182,9 @@ def stream_chat(messages: list[dict], *, settings: Settings | None = None, max_t
         # non-JSON event data, events of the wrong shape: not an OpenAI-compatible reply
         log.debug("malformed model reply: %r", exc)
         raise LLMUnavailable(_malformed_message(settings)) from exc
+    finally:
+        if stream is not None and hasattr(stream, "close"):
+            stream.close()  # a reader that stops early (a loop cut short) stops the server generating
 
 
 def complete(messages: list[dict], **kwargs) -> str:

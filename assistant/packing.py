@@ -3,7 +3,8 @@
 A small model on two CPU cores reads about 90 prompt tokens a second (bench/draft_latency.py), so
 six 1,000-character chunks cost 20 s before the first word appears. Packing keeps, within a
 character budget, the sentences of the retrieved chunks that share the most (rare) words with the
-request — weighted by the chunk's rank — in document order, with "…" where text was left out.
+request — weighted by the chunk's rank — in document order, one piece per line. (Gaps are not
+marked with "…": small models copy the mark into the draft.)
 Sources that get nothing are dropped, so the markers [n] the model sees are the sources shown.
 The full chunk stays on the Hit: verification and the sources panel use it.
 """
@@ -17,7 +18,8 @@ from dataclasses import dataclass, replace
 from .documents import Hit
 from .lexical import tokens
 
-GAP = " … "
+GAP = "\n"
+BLOCK_SEPARATOR = "\n\n"
 MAX_SOURCE_CHARS = 1000  # a whole chunk's cap when nothing is packed
 HEADING_MAX = 120  # a chunk's first line this short is its heading path: kept for context
 LONG_UNIT = 200  # a longer sentence (a run-on list of figures) is split at ";"
@@ -86,7 +88,8 @@ def _terms(text: str) -> set[str]:
 
 
 def _cut(text: str, terms: set[str], budget: int) -> str:
-    """The window of `budget` characters of a long unit holding the most query terms."""
+    """The window of `budget` characters of a long unit holding the most query terms, ending at a
+    clause boundary ("," ";") when one is near, else at a space."""
     if len(text) <= budget:
         return text
     step = max(40, budget // 4)
@@ -96,11 +99,13 @@ def _cut(text: str, terms: set[str], budget: int) -> str:
         if n > best:
             best, best_at = n, at
     s, e = best_at, min(len(text), best_at + budget)
-    if s > 0:  # start and end on word boundaries
-        s = text.find(" ", s) + 1 or s
+    if s > 0:  # start after a clause boundary or a space
+        k = max(text.rfind(", ", s, s + budget // 3), text.rfind("; ", s, s + budget // 3))
+        s = k + 2 if k >= 0 else (text.find(" ", s) + 1 or s)
     if e < len(text):
-        e = text.rfind(" ", s, e) if text.rfind(" ", s, e) > s else e
-    return ("…" if s > 0 else "") + text[s:e].strip() + ("…" if e < len(text) else "")
+        k = max(text.rfind(",", s, e), text.rfind(";", s, e))
+        e = k + 1 if k > s + budget // 2 else (text.rfind(" ", s, e) if text.rfind(" ", s, e) > s else e)
+    return text[s:e].strip()
 
 
 def _label(h: Hit, i: int, placeholders: bool, earlier: dict[str, int]) -> str:
@@ -131,7 +136,7 @@ def format_sources(hits: list[Hit], placeholders: bool = False) -> str:
         body = h.meta.get("excerpt") or h.text[:MAX_SOURCE_CHARS]
         blocks.append(_fenced(i, _label(h, i, placeholders, earlier), body))
         earlier.setdefault(h.doc_id, i)
-    return "\n\n".join(blocks)
+    return BLOCK_SEPARATOR.join(blocks)
 
 
 def pack(hits: list[Hit], query: str, budget: int, idf: Mapping[str, float] | None = None) -> list[Hit]:
@@ -171,9 +176,10 @@ def pack(hits: list[Hit], query: str, budget: int, idf: Mapping[str, float] | No
         u.score = (matched / math.sqrt(1 + len(u.text) / 200) / (1 + 0.1 * u.hit)
                    * (FIGURE_BONUS if _DIGIT.search(u.text) else 1.0))
 
-    # What a source block costs besides its sentences, at most: label (either form), fences, gap marks.
+    # What a source block costs besides its sentences, at most: label (either form), fences and the
+    # blank line between blocks.
     overhead = [max(len(_label(h, i + 1, ph, seen)) for ph in (True, False) for seen in ({}, {h.doc_id: 99}))
-                + len(_fenced(i + 1, "", "")) + 2 * len(GAP) for i, h in enumerate(hits)]
+                + len(_fenced(i + 1, "", "")) + len(BLOCK_SEPARATOR) for i, h in enumerate(hits)]
     chosen: dict[int, list[_Unit]] = {}
     used = 0
 
@@ -221,17 +227,12 @@ def pack(hits: list[Hit], query: str, budget: int, idf: Mapping[str, float] | No
     out = []
     for i in sorted(chosen):
         parts = sorted(chosen[i], key=lambda u: u.order)
-        excerpt, prev = ("…" + GAP.lstrip()) if parts[0].order > 0 and not parts[0].text.startswith("…") else "", None
+        excerpt, prev = "", None
         for u in parts:
             if prev is not None:
                 sep = hits[i].text[prev.end:u.start]
-                if u.order != prev.order + 1:
-                    excerpt += " " if u.text.startswith("…") else GAP
-                else:
-                    excerpt += "\n" if "\n" in sep else " "
+                excerpt += GAP if u.order != prev.order + 1 or "\n" in sep else " "
             excerpt += u.text.strip()
             prev = u
-        if parts[-1].order < len(units_by_hit[i]) - 1:
-            excerpt += GAP.rstrip()
         out.append(replace(hits[i], meta={**hits[i].meta, "excerpt": excerpt}))
     return out

@@ -32,6 +32,10 @@ _SHORT = re.compile(rf"\b({_TYPE_WORDS})\s+(?:số\s+|so\s+)?(\d{{1,5}})(?:\s?/\
 _DIEU = re.compile(r"\b(?:điều|dieu)\s+(\d{1,3}[a-zđ]?)\b", re.IGNORECASE)
 _KHOAN = re.compile(r"\b(?:khoản|khoan)\s+(\d{1,3})\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
+# Syllables that make a sentence a question or a request, not what it is about: documents answer
+# "bao nhiêu", "gì", "nào" without containing them (answering.coverage leaves them out).
+QUESTION_SYLLABLES = frozenset(
+    "bao nhiêu mấy gì nào đâu ai sao thế không chưa có phải hay hỏi cho biết hãy soạn viết nêu".split())
 # A type word and "số" before a number fit in this many characters (text is whitespace-collapsed).
 _TYPE_LOOKBACK = 64
 

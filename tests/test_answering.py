@@ -55,3 +55,26 @@ def test_strong_evidence_calls_the_model(data_dir, monkeypatch):
     monkeypatch.setattr(answering.llm, "stream_chat", lambda *a, **k: iter(["Xã đã chứng thực 1.707 việc [1]."]))
     answer = answering.ask("Xã đã chứng thực bản sao bao nhiêu việc?")
     assert answer.text == "Xã đã chứng thực 1.707 việc [1]." and answer.findings == []
+
+
+def test_a_reply_that_starts_repeating_lines_is_cut_and_the_model_stopped(monkeypatch):
+    pieces = ["- Kết quả cụ thể: 30 trường hợp [1].\n", "- Chứng thực 1.707 việc [1].\n"]
+    pieces += ["- Kết quả cụ thể: 30 trường hợp [1].\n", "- Chứng thực 1.707 việc [1].\n"] * 50
+    pulled = []
+
+    def model(*a, **k):
+        for p in pieces:
+            pulled.append(p)
+            yield p
+
+    monkeypatch.setattr(answering.llm, "stream_chat", model)
+    answer = answering.Answer()
+    raw = None
+    gen = answering.stream_reply(answer, [], 700)
+    try:
+        while True:
+            next(gen)
+    except StopIteration as stop:
+        raw = stop.value
+    assert raw == "".join(pieces[:2]) and len(pulled) < 5
+    assert answering.repeated_line_at("a\nb\n") is None
