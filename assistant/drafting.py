@@ -97,6 +97,18 @@ def canonical_citations(text: str, hits: list[Hit], registry) -> str:
     return text
 
 
+_HEADING_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?[ \t]+(?=\S)")
+
+
+def heading_as_requested(text: str, request: str) -> str:
+    """Drop an outline number from the first line that the request did not give (small models copy
+    the worked example's "2.4."); the user's own numbering is kept."""
+    m = _HEADING_NUMBER.match(text)
+    if m and not re.search(rf"(?<![\d.]){re.escape(m.group(1))}(?![\d])", request):
+        return text[m.end():]
+    return text
+
+
 def _context(report_date: date | None, unit: str | None) -> str:
     lines = []
     if unit:
@@ -156,6 +168,7 @@ def draft_stream(request: str, report_date: date | None = None, unit: str | None
             still = [f for f in _findings(candidate, hits, report_date) if f["code"] in REPAIRABLE and f["severity"] != "info"]
             if len(still) < len(problems):
                 text = candidate
+    text = heading_as_requested(text, request)
     answer.text = mark_unverified(text, _findings(text, hits, report_date))
     answer.findings = _findings(answer.text, hits, report_date)  # offsets into the text shown
     yield "done", answer

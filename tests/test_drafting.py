@@ -124,3 +124,11 @@ def test_citations_the_model_copied_are_rewritten_from_the_registry():
     assert "- Nghị định số 120/2025/NĐ-CP giao xã" in out, "short form after the first mention"
     assert "Nghị định số 18/2025/NĐ-CP" in out, "a document not in the sources is left for verification to flag"
     assert out.endswith("412 việc [2].") and ", Ủy ban nhân dân xã quản lý hộ tịch [1]." in out
+
+
+def test_the_heading_keeps_the_requested_number_and_loses_a_copied_one():
+    assert drafting.heading_as_requested("2.4. Công tác hòa giải\n- ...", "Soạn mục công tác hòa giải") \
+        == "Công tác hòa giải\n- ..."
+    assert drafting.heading_as_requested("1.12. Tiếp công dân\n- ...", "Soạn mục 1.12 Tiếp công dân") \
+        == "1.12. Tiếp công dân\n- ..."
+    assert drafting.heading_as_requested("- 14 tổ hòa giải [1].", "Soạn mục hòa giải") == "- 14 tổ hòa giải [1]."
