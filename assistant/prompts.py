@@ -53,3 +53,8 @@ def fixed_part(name: str) -> list[dict]:
     for kind, body in _load(name, str(prompts_dir()))[:-1]:
         out.append({"role": _ROLES[kind], "content": body.format() if kind == "system" else body})
     return out
+
+
+def user_part(name: str) -> str:
+    """The `# user` template itself (str.format placeholders), for other template engines."""
+    return _load(name, str(prompts_dir()))[-1][1]
