@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from .documents import Hit
 from .lexical import tokens
+from .query import QUESTION_SYLLABLES
 
 GAP = "\n"
 BLOCK_SEPARATOR = "\n\n"
@@ -26,6 +27,8 @@ LONG_UNIT = 200  # a longer sentence (a run-on list of figures) is split at ";"
 CUT_AT = 320  # what is still longer (no ";", or a lead-in with its line) is cut to its best part
 LEAD_IN_MAX = 120  # "+ Năm 2025:" says nothing alone: it is packed with the line it introduces
 FIGURE_BONUS = 1.2  # report sections are built on figures
+QUANTITY_BONUS = 2.0  # ... and "bao nhiêu" questions are answered by them,
+COUNTED_BONUS = 2.0  # ... above all by a figure of the very thing asked about ("bao nhiêu người": "08 người")
 BIGRAM_WEIGHT = 0.5
 HEADING_WEIGHT = 0.3  # the section a sentence sits in counts a little towards it
 SAME_HIT_DECAY = 0.7  # each further sentence from one chunk counts a little less: spread over sources
@@ -35,7 +38,12 @@ TITLE_MAX = 80
 _BREAK = re.compile(r"\n+|(?<=[.!?])\s+(?=[\-+•*]|[^\W\d_]|\d+(?:\.\d+)*[.)]\s)", re.UNICODE)
 # "1.", "1.9.", "III.", "a." before the break: an outline number, not the end of a sentence.
 _ENUMERATOR = re.compile(r"(?:^|\s)(?:[0-9]+(?:\.[0-9]+)*|[IVXLC]+|[a-zđ])\.$")
-_DIGIT = re.compile(r"\d")
+# A quantity: a number with what it counts ("08 người", "1.707 việc", "69,2%"), not a date or a
+# document number ("07/7/2025", "02/QĐ-VP").
+_QUANTITY = re.compile(r"(?<![\w/.,])\d{1,3}(?:[.,]\d{3})*(?:,\d+)?\s?(?:%|(?!năm\b|tháng\b|ngày\b)[^\W\d_]+)")
+_ASKS_QUANTITY = re.compile(r"\b(?:bao nhiêu|mấy|số lượng|tổng số|bao nhieu|so luong|tong so)\b", re.IGNORECASE)
+# "bao nhiêu người", "mấy việc": what is being counted; a sentence counting it is the answer.
+_COUNTED = re.compile(r"\b(?:bao nhiêu|mấy|bao nhieu)\s+([^\W\d_]+)", re.IGNORECASE)
 _CLAUSE = re.compile(r"(?<=;)\s+")
 
 
@@ -155,7 +163,7 @@ def pack(hits: list[Hit], query: str, budget: int, idf: Mapping[str, float] | No
     units = [u for us in units_by_hit for u in us if u is not heads[u.hit]]
     if not units:
         return list(hits)
-    q = _terms(query)
+    q = {t for t in _terms(query) if t.split("_")[0] not in QUESTION_SYLLABLES}
     unit_terms = [_terms(u.text) for u in units]
     head_terms = [_terms(h.text) & q if h else set() for h in heads]
     df: dict[str, int] = {}
@@ -170,11 +178,16 @@ def pack(hits: list[Hit], query: str, budget: int, idf: Mapping[str, float] | No
         # A syllable pair ("xã_đã") is rarer than its syllables but says little more: half weight.
         return sum(idf.get(t, 0.0) * (BIGRAM_WEIGHT if "_" in t else 1.0) for t in terms)
 
+    figure_bonus = QUANTITY_BONUS if _ASKS_QUANTITY.search(query) else FIGURE_BONUS
+    counted = _COUNTED.search(query)
+    counts_it = re.compile(rf"\d\s?{re.escape(counted.group(1).lower())}\b") if counted else None
     for u, ts in zip(units, unit_terms):
         matched = weight(ts & q) + HEADING_WEIGHT * weight(head_terms[u.hit])
-        # Dense information beats length; better-ranked hits and sentences with figures are preferred.
+        # Dense information beats length; better-ranked hits and sentences with figures are preferred
+        # (much preferred when the question asks "bao nhiêu").
         u.score = (matched / math.sqrt(1 + len(u.text) / 200) / (1 + 0.1 * u.hit)
-                   * (FIGURE_BONUS if _DIGIT.search(u.text) else 1.0))
+                   * (figure_bonus if _QUANTITY.search(u.text) else 1.0)
+                   * (COUNTED_BONUS if counts_it and counts_it.search(u.text.lower()) else 1.0))
 
     # What a source block costs besides its sentences, at most: label (either form), fences and the
     # blank line between blocks.

@@ -103,3 +103,12 @@ def test_room_left_is_filled_with_the_openings_of_chunks_found_by_meaning():
     packed = pack(hits, "Soạn mục 1.3", budget=2000)  # no word of the request is in either chunk
     assert [h.doc_id for h in packed] == ["bc", "nd"]
     assert "Ủy ban nhân dân cấp xã thực hiện quản lý nhà nước về hộ tịch" in packed[1].meta["excerpt"]
+
+
+def test_a_how_many_question_prefers_the_sentence_with_a_quantity():
+    text = ("Văn phòng HĐND và UBND xã Bình Thành ban hành quy chế làm việc của Văn phòng.\n"
+            "Văn phòng có tổng số: 08 người.\n"
+            "Văn phòng HĐND và UBND xã Bình Thành phân công nhiệm vụ cho từng công chức của Văn phòng.")
+    idf = {"văn": 0.4, "phòng": 2.0, "hđnd": 2.5, "và": 0.4, "ubnd": 2.3, "xã": 1.1, "người": 1.0}  # as measured
+    packed = pack([hit("bc", text)], "Văn phòng HĐND và UBND xã có bao nhiêu người?", budget=260, idf=idf)
+    assert "08 người" in packed[0].meta["excerpt"]
