@@ -11,7 +11,7 @@ from .lexical import tokens
 from .packing import format_sources, pack
 from .query import QUESTION_SYLLABLES
 from .retrieval import retrieve
-from .verify import strip_fences, verify_generated
+from .verify import mark_unverified, strip_fences, verify_generated
 
 NOT_FOUND = "Không tìm thấy trong tài liệu đã nạp."
 # Below this cosine similarity (multilingual-e5) a chunk with no lexical match is not relevant.
@@ -171,8 +171,10 @@ def ask_stream(question: str, k: int | None = None, filters: dict | None = None)
                                   ASK_MAX_TOKENS)
     if answer.error:
         return
-    answer.text = strip_fences(raw).strip()
-    answer.findings, _ = verify_generated(answer.text, hits)
+    text = strip_fences(raw).strip()
+    # Like a draft, an answer carries its own warnings: a wrong citation or figure is marked in place.
+    answer.text = mark_unverified(text, verify_generated(text, hits)[0])
+    answer.findings, _ = verify_generated(answer.text, hits)  # offsets into the text shown
     yield "done", answer
 
 

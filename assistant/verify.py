@@ -118,7 +118,8 @@ def _citation_parts(citations) -> list[tuple[int, int]]:
 
 # The word after a figure is its unit ("412 việc", "23 cặp", "90 trường hợp") unless it is one of these.
 _NOT_UNITS = frozenset("và hoặc đến tới trong của so với là tại trên theo từ cho thì mà được đã nay này đó".split())
-_WORD_AFTER = re.compile(r"\s*(%|[^\W\d_]+)")
+# (A "(chưa xác minh)" mark already inserted after the number is skipped: the unit follows it.)
+_WORD_AFTER = re.compile(r"(?:\s*\(" + UNVERIFIED + r"\))?\s*(%|[^\W\d_]+)")
 
 
 def _unit_after(text: str, end: int) -> str | None:

@@ -82,3 +82,14 @@ def test_a_reply_that_starts_repeating_lines_is_cut_and_the_model_stopped(monkey
         raw = stop.value
     assert raw == "".join(pieces[:2]) and len(pulled) < 5
     assert answering.repeated_line_at("a\nb\n") is None
+
+
+def test_a_figure_with_the_wrong_unit_is_marked_in_the_answer(data_dir, monkeypatch):
+    hits = [_hit("Chứng thực bản sao từ bản chính 3.214 bản; chứng thực chữ ký 187 việc.", dense=0.92)]
+    monkeypatch.setattr(answering, "retrieve", lambda *a, **k: hits)
+    monkeypatch.setattr(answering.llm, "stream_chat", lambda *a, **k: iter(["Xã đã chứng thực 3.214 việc [1]."]))
+    answer = answering.ask("Xã đã chứng thực bản sao bao nhiêu việc?")
+    assert "3.214 (chưa xác minh) việc" in answer.text
+    assert any("3.214 bản" in f["message"] for f in answer.findings)
+    for f in answer.findings:
+        assert answer.text[f["start"]:f["end"]] == f["text"]
