@@ -33,6 +33,7 @@ BIGRAM_WEIGHT = 0.5
 HEADING_WEIGHT = 0.3  # the section a sentence sits in counts a little towards it
 SAME_HIT_DECAY = 0.7  # each further sentence from one chunk counts a little less: spread over sources
 TITLE_MAX = 80
+MAX_CANDIDATES_PER_HIT = 24
 
 # Sentence ends and line breaks; not ";" (a list of figures "khai sinh 236 việc; khai tử 98 việc" stays whole).
 _BREAK = re.compile(r"\n+|(?<=[.!?])\s+(?=[\-+•*]|[^\W\d_]|\d+(?:\.\d+)*[.)]\s)", re.UNICODE)
@@ -211,6 +212,12 @@ def pack(hits: list[Hit], query: str, budget: int, idf: Mapping[str, float] | No
         chosen[u.hit].append(u)
 
     key = lambda u: (-u.score, u.hit, u.order)  # noqa: E731
+    # Only each chunk's best few sentences compete: the greedy below is quadratic in candidates.
+    per_hit: dict[int, list[_Unit]] = {}
+    for u in sorted(units, key=key):
+        if len(per_hit.setdefault(u.hit, [])) < MAX_CANDIDATES_PER_HIT:
+            per_hit[u.hit].append(u)
+    units = [u for us in per_hit.values() for u in us]
     # The best sentence always goes in, cut to fit when it is very long.
     first = min(units, key=key)
     take(first, _cut(first.text, q, max(80, min(CUT_AT, budget - cost(first, 0)))))

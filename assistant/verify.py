@@ -6,6 +6,7 @@ that fails is a finding, and the answer text marks it "chưa xác minh".
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import asdict, is_dataclass
 
@@ -16,6 +17,7 @@ from .text import nfc
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _FIGURE = re.compile(r"(?<![\w/.,-])(\d{1,3}(?:[.,]\d{3})+|\d+(?:,\d+)?)(?:\s?%)?(?![\w/-])")
 UNVERIFIED = "chưa xác minh"
+BEFORE_WINDOW = 40
 # Findings shown in the text itself: a wrong or unknown citation must be impossible to miss.
 MARKED_CODES = {"unknown-document", "date-mismatch", "title-mismatch", "issuer-mismatch", "type-code-mismatch",
                 "future-date", "invalid-date"}
@@ -136,14 +138,23 @@ def _figure_findings(text: str, hits: list[Hit], citations) -> list[dict]:
     source_figures: dict[str, set[str | None]] = {}
     for m in _FIGURE.finditer(source_text):
         source_figures.setdefault(m.group(1), set()).add(_unit_after(source_text, m.end(1)))
+    spans.sort()
+    span_starts = [s for s, _ in spans]
     out = []
+    line_start, scanned = 0, 0
     for m in _FIGURE.finditer(text):
         value = m.group(1)
-        if any(s <= m.start(1) < e for s, e in spans):
-            continue
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        before = text[line_start:m.start()]
-        if not before.strip() and text[m.end(1):m.end(1) + 1] in (".", ")"):
+        k = bisect.bisect_right(span_starts, m.start(1)) - 1
+        if k >= 0 and any(s <= m.start(1) < e for s, e in spans[max(0, k - 8):k + 1]):
+            continue  # (spans rarely nest; the few before it are enough)
+        nl = text.rfind("\n", scanned, m.start())  # figures come in order: each stretch scanned once
+        scanned = m.start()
+        if nl >= 0:
+            line_start = nl + 1
+        # Only the last words before a figure matter ("Điều", "năm", …): a bounded window.
+        before = text[max(line_start, m.start() - BEFORE_WINDOW):m.start()]
+        at_line_start = m.start() - line_start <= BEFORE_WINDOW and not before.strip()
+        if at_line_start and text[m.end(1):m.end(1) + 1] in (".", ")"):
             continue  # outline numbering ("1.", "2)") at the start of a line
         if _MARKER.match(text, max(0, m.start() - 1)) or _ORDINAL_BEFORE.search(before):
             continue  # [n] markers, "Điều 7", "mục 1", "năm 2025" are not figures

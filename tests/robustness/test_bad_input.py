@@ -18,11 +18,13 @@ from hypothesis import strategies as st
 
 from assistant.chunking import chunk_document
 from assistant.citations import check_text, find_citations, load_registry, read_header
-from assistant.documents import Document, Page
+from assistant.documents import Document, Hit, Page
 from assistant.lexical import folded_tokens, tokens
 from assistant.loaders import CODES, LoadError, load, load_bytes
+from assistant.packing import pack
 from assistant.query import analyse_query
 from assistant.text import nfc
+from assistant.verify import verify_generated
 
 MB = 1024 * 1024
 EXTS = [".pdf", ".docx", ".txt", ".md"]
@@ -264,6 +266,11 @@ FUNCS = {
     "analyse_query": (analyse_query, 4000),   # was quadratic: whole-prefix type-word search per number
     "chunk_document": (lambda s: chunk_document(
         Document(source="x", sha256="0", format="txt", pages=[Page(1, s)]), max_chars=300), 8000),
+    "pack": (lambda s: pack([Hit(doc_id="x", source="x", title="t", number="", page=1, section="", score=1.0,
+                                 text=s)], "Xã đăng ký bao nhiêu việc hộ tịch năm 2025?", 1400), 8000),
+    "verify_generated": (lambda s: verify_generated(s, [Hit(
+        doc_id="x", source="x", title="t", number="", page=1, section="", score=1.0,
+        text="Đăng ký khai sinh 236 việc; chứng thực 1.707 việc.")], require_markers=True), 4000),
 }
 
 
