@@ -229,8 +229,10 @@ def link_markers(text: str, sources: list[dict]) -> str:
     return _MARKER.sub(repl, esc(text))
 
 
-def sources_html(sources: list[dict]) -> str:
-    head = "<h3 style='margin-top:0'>Nguồn tham khảo</h3>"
+def sources_html(sources: list[dict], nearest: bool = False) -> str:
+    """The sources table; `nearest` when nothing answered the question and these are only the closest."""
+    head = ("<h3 style='margin-top:0'>Đoạn gần nhất (không đủ để trả lời)</h3>" if nearest
+            else "<h3 style='margin-top:0'>Nguồn tham khảo</h3>")
     if not sources:
         return head + '<div class="tl-empty">Chưa có nguồn. Đặt câu hỏi để xem các đoạn tài liệu được dùng.</div>'
     rows = []
@@ -303,9 +305,12 @@ def chat_respond(message: str, history: list | None, mode: str, unit: str = "", 
                 yield history, sources_html(answer.sources), findings_html(answer.findings), state
                 return
         if answer is not None:
+            from .answering import NOT_FOUND
+
+            nearest = not draft and answer.text.startswith(NOT_FOUND)
             history[-1]["content"] = link_markers(answer.text, answer.sources) or "(không có nội dung)"
             state.update(text=answer.text, sources=answer.sources, findings=list(answer.findings))
-            yield history, sources_html(answer.sources), findings_html(answer.findings), state
+            yield history, sources_html(answer.sources, nearest), findings_html(answer.findings), state
     except Exception as exc:  # noqa: BLE001
         history[-1]["content"] = "⚠️ " + esc(user_error(exc))
         yield history, gr.skip(), gr.skip(), state

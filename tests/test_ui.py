@@ -433,3 +433,10 @@ def test_non_loopback_without_users_is_refused(tmp_path, monkeypatch, capsys):
     finally:
         reset_settings()
     assert "user-add" in capsys.readouterr().err
+
+
+def test_a_question_the_corpus_cannot_answer_lists_the_nearest_passages_as_such(client):
+    history, sources, _findings = client.predict("Giá vàng SJC hôm nay là bao nhiêu một lượng?", [], "Hỏi đáp", "", "",
+                                                 api_name="/chat")
+    assert text_of(history[-1]).startswith("Không tìm thấy trong tài liệu đã nạp.")
+    assert "Đoạn gần nhất" in sources
