@@ -1,0 +1,101 @@
+"""Does the prompt still hold the answer? Packing (assistant/packing.py) against plain truncation.
+
+    python bench/packing_eval.py                       # temp index of corpus/ + ../shared/data
+    python bench/packing_eval.py --data-dir /tmp/dl    # reuse an index
+
+bench/data/packing_questions.jsonl: 20 questions written for this project, each with the exact
+words of its answer (a figure with its unit, a phrase), found once in the corpus (checked with grep).
+For each question the product's retrieval runs (k = 5, the ask default, and the relevance filter);
+then, for each prompt budget (characters of source text, labels and fences included):
+  retrieved   the answer is in the retrieved chunks at all (the ceiling);
+  truncated   the answer is in the sources as they would be without packing: whole chunks in rank
+              order, the text cut at the budget;
+  packed      the answer is in the packed sources (`answering.prompt_hits` at that budget).
+No model is called.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+QUESTIONS = ROOT / "bench" / "data" / "packing_questions.jsonl"
+BUDGETS = (1000, 1400, 2000, 3000)
+
+
+def squash(s: str) -> str:
+    return " ".join(s.split()).lower()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data-dir", default=None)
+    ap.add_argument("--k", type=int, default=5)
+    ap.add_argument("--show", action="store_true", help="print the questions whose answer packing lost")
+    args = ap.parse_args()
+
+    temp = args.data_dir is None
+    base = Path(tempfile.mkdtemp(prefix="packing-")) if temp else Path(args.data_dir).resolve()
+    os.environ["ASSISTANT_DATA_DIR"] = str(base)
+    os.environ.setdefault("ASSISTANT_LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+    try:
+        from assistant.answering import relevant
+        from assistant.config import get_settings, reset_settings
+        from assistant.index import get_index, reset_index
+        from assistant.ingestion import ingest_paths
+        from assistant.lexical import tokens
+        from assistant.packing import format_sources, pack
+        from assistant.retrieval import retrieve
+
+        reset_settings()
+        reset_index()
+        index = get_index()
+        paths = [ROOT / "corpus"] + [p for sub in ("decrees", "reports")
+                                     for p in sorted((SHARED / "data" / sub).glob("*.md"))]
+        ingest_paths(index, paths)
+        questions = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+        counts = {b: {"truncated": 0, "packed": 0} for b in BUDGETS}
+        retrieved, lost = 0, []
+        for q in questions:
+            hits = relevant(retrieve(q["question"], args.k))
+            answer = squash(q["answer"])
+            if not any(answer in squash(h.text) for h in hits):
+                continue
+            retrieved += 1
+            idf = index.bm25.idf(tokens(q["question"]))
+            whole = format_sources(hits)
+            for b in BUDGETS:
+                counts[b]["truncated"] += answer in squash(whole[:b])
+                packed = format_sources(pack(hits, q["question"], b, idf))
+                got = answer in squash(packed)
+                counts[b]["packed"] += got
+                if not got and b == get_settings().prompt_source_chars:
+                    lost.append(q)
+
+        n = len(questions)
+        print(f"packing_eval: {n} questions, k={args.k}, {len(index.documents())} documents indexed; "
+              f"answer retrieved at all: {retrieved}/{n}\n")
+        print(f"{'budget (chars)':>15}  {'truncated':>10}  {'packed':>8}")
+        for b in BUDGETS:
+            mark = "*" if b == get_settings().prompt_source_chars else " "
+            print(f"{mark}{b:14d}  {counts[b]['truncated']:5d}/{n:<4d} {counts[b]['packed']:3d}/{n:<4d}")
+        print("\n* the embedded model's default (ASSISTANT_SOURCE_CHARS)")
+        if args.show:
+            for q in lost:
+                print(f"lost at the default budget: {q['id']} {q['question']} → {q['answer']}")
+    finally:
+        if temp:
+            shutil.rmtree(base, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
