@@ -31,6 +31,7 @@ QUANTITY_BONUS = 2.0  # ... and "bao nhiêu" questions are answered by them,
 COUNTED_BONUS = 2.0  # ... above all by a figure of the very thing asked about ("bao nhiêu người": "08 người")
 BIGRAM_WEIGHT = 0.5
 HEADING_WEIGHT = 0.3  # the section a sentence sits in counts a little towards it
+LEAD_WEIGHT = 0.5  # ... and the lead-in line above it ("+ Quý I năm 2026:") a little more
 SAME_HIT_DECAY = 0.7  # each further sentence from one chunk counts a little less: spread over sources
 TITLE_MAX = 80
 MAX_CANDIDATES_PER_HIT = 24
@@ -56,6 +57,7 @@ class _Unit:
     end: int
     text: str
     score: float = 0.0
+    lead: bool = False  # a lead-in line ("+ Năm 2025:") standing in for the sentence that holds it
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
@@ -90,6 +92,25 @@ def _units(text: str, hit: int) -> list[_Unit]:
         else:
             merged.append((s, e))
     return [_Unit(hit, i, s, e, text[s:e]) for i, (s, e) in enumerate(merged)]
+
+
+def _leads(units_by_hit: list[list[_Unit]]) -> dict[int, _Unit]:
+    """For each sentence, the last lead-in line before it in its chunk ("+ Quý I năm 2026:"): the
+    period or subject its figures belong to. Keyed by id(sentence); the value is the line alone."""
+    out: dict[int, _Unit] = {}
+    for us in units_by_hit:
+        current = None
+        for u in us:
+            lines = u.text.split("\n")
+            own, pos = None, u.start
+            for line in lines[:-1] if len(lines) > 1 else lines:
+                if line.rstrip().endswith(":") and len(line.strip()) <= LEAD_IN_MAX:
+                    own = _Unit(u.hit, u.order, pos, pos + len(line), line.strip(), lead=True)
+                pos += len(line) + 1
+            if own is None and current is not None:
+                out[id(u)] = current  # (a sentence that opens with its own lead-in needs no other)
+            current = own or current
+    return out
 
 
 def _terms(text: str) -> set[str]:
@@ -167,6 +188,8 @@ def pack(hits: list[Hit], query: str, budget: int, idf: Mapping[str, float] | No
     q = {t for t in _terms(query) if t.split("_")[0] not in QUESTION_SYLLABLES}
     unit_terms = [_terms(u.text) for u in units]
     head_terms = [_terms(h.text) & q if h else set() for h in heads]
+    leads = _leads(units_by_hit)
+    lead_terms = {id(u): _terms(lead.text) & q for u in units if (lead := leads.get(id(u)))}
     df: dict[str, int] = {}
     for ts in unit_terms:
         for t in ts & q:
@@ -183,7 +206,8 @@ def pack(hits: list[Hit], query: str, budget: int, idf: Mapping[str, float] | No
     counted = _COUNTED.search(query)
     counts_it = re.compile(rf"\d\s?{re.escape(counted.group(1).lower())}\b") if counted else None
     for u, ts in zip(units, unit_terms):
-        matched = weight(ts & q) + HEADING_WEIGHT * weight(head_terms[u.hit])
+        matched = (weight(ts & q) + HEADING_WEIGHT * weight(head_terms[u.hit])
+                   + LEAD_WEIGHT * weight(lead_terms.get(id(u), set())))
         # Dense information beats length; better-ranked hits and sentences with figures are preferred
         # (much preferred when the question asks "bao nhiêu").
         u.score = (matched / math.sqrt(1 + len(u.text) / 200) / (1 + 0.1 * u.hit)
@@ -197,17 +221,28 @@ def pack(hits: list[Hit], query: str, budget: int, idf: Mapping[str, float] | No
     chosen: dict[int, list[_Unit]] = {}
     used = 0
 
+    def lead_needed(u: _Unit) -> _Unit | None:
+        lead = leads.get(id(u))
+        if lead is None or any(x.order == lead.order for x in chosen.get(u.hit, ())):
+            return None
+        return lead
+
     def cost(u: _Unit, text_len: int) -> int:
+        lead = lead_needed(u)
+        extra = len(lead.text) + len(GAP) if lead else 0
         if u.hit in chosen:
-            return text_len + len(GAP)
+            return text_len + len(GAP) + extra
         head = heads[u.hit]
-        return text_len + overhead[u.hit] + (len(head.text) + 1 if head else 0)
+        return text_len + overhead[u.hit] + (len(head.text) + 1 if head else 0) + extra
 
     def take(u: _Unit, text: str) -> None:
         nonlocal used
         used += cost(u, len(text))
+        lead = lead_needed(u)
         if u.hit not in chosen:
             chosen[u.hit] = [heads[u.hit]] if heads[u.hit] else []
+        if lead is not None:  # the "+ Quý I năm 2026:" a figure belongs to goes with it
+            chosen[u.hit].append(lead)
         u.text = text
         chosen[u.hit].append(u)
 
@@ -246,7 +281,9 @@ def pack(hits: list[Hit], query: str, budget: int, idf: Mapping[str, float] | No
 
     out = []
     for i in sorted(chosen):
-        parts = sorted(chosen[i], key=lambda u: u.order)
+        # A lead line is dropped when the sentence that holds it was chosen too (it is in there).
+        whole = {u.order for u in chosen[i] if not u.lead}
+        parts = sorted((u for u in chosen[i] if not (u.lead and u.order in whole)), key=lambda u: (u.order, not u.lead))
         excerpt, prev = "", None
         for u in parts:
             if prev is not None:

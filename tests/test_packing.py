@@ -112,3 +112,16 @@ def test_a_how_many_question_prefers_the_sentence_with_a_quantity():
     idf = {"văn": 0.4, "phòng": 2.0, "hđnd": 2.5, "và": 0.4, "ubnd": 2.3, "xã": 1.1, "người": 1.0}  # as measured
     packed = pack([hit("bc", text)], "Văn phòng HĐND và UBND xã có bao nhiêu người?", budget=260, idf=idf)
     assert "08 người" in packed[0].meta["excerpt"]
+
+
+def test_a_figure_keeps_the_lead_in_line_that_says_its_period():
+    text = ("1.9. Thủ tục hành chính\n+ Năm 2025:\nCông tác hộ tịch: khai sinh 90 trường hợp;\n"
+            + "Công tác chứng thực: chứng thực bản sao 1.707 việc;\n" + FILLER * 2
+            + "\n+ Quý I năm 2026:\nCông tác hộ tịch: khai sinh 12 trường hợp;\n"
+            + "Công tác chứng thực: chứng thực bản sao 198 việc;\n")
+    packed = pack([hit("bc", text)], "Quý I năm 2026 chứng thực bản sao bao nhiêu việc?", budget=420)
+    excerpt = packed[0].meta["excerpt"]
+    assert "198 việc" in excerpt
+    lead, figure = excerpt.find("+ Quý I năm 2026:"), excerpt.find("198 việc")
+    assert 0 <= lead < figure, "the period line comes with the figure"
+    assert excerpt.count("+ Quý I năm 2026:") == 1
