@@ -70,6 +70,7 @@ _ABBREV_LOOKBACK = 16  # longer than any word in _ABBREV
 _TITLE_CHARS = 48      # a title in the prefixed path is shortened to this
 _PREFIX_CHARS = 220    # the whole prefix is at most this
 _HEADING_PREFIX = 180  # a repeated Điều heading is shortened to this
+LEAD_LINE_MAX = 120     # a lead-in line repeated at the top of the next chunk is at most this
 
 
 # ----------------------------------------------------------------------------- paragraphs
@@ -518,11 +519,24 @@ def _chunk_report(paras: list[_Para], max_chars: int, base: list[dict] | None = 
     for anc, full, sec_paras in sections:
         path = base + full
         section = " > ".join(e["label"] for e in path)
+        lead = None  # the last lead-in line ("+ Quý I năm 2026:") of the section so far
         for i, pieces in enumerate(_pack(sec_paras, max_chars)):
             starts_with_heading = i == 0 and sec_paras[0].kind == "heading"
             prefix = _path_prefix(base + anc) if starts_with_heading else _path_prefix(path)
+            if lead and not _is_lead_line(pieces[0].text):
+                # A list cut between chunks keeps what its figures belong to, like the heading path.
+                prefix = f"{prefix}\n{lead}" if prefix else lead
             chunks.append(_make(pieces, prefix, section, meta))
+            for pc in pieces:
+                if _is_lead_line(pc.text):
+                    lead = pc.text.strip()
     return chunks
+
+
+def _is_lead_line(text: str) -> bool:
+    """A short single line that introduces what follows: "+ Năm 2025:", "Kết quả cụ thể:"."""
+    text = text.strip()
+    return 0 < len(text) <= LEAD_LINE_MAX and "\n" not in text and text.rstrip(_CLOSERS).endswith(":")
 
 
 # ----------------------------------------------------------------------------- legal texts

@@ -273,3 +273,20 @@ def test_docx_report_title_stays_out_of_paths(tmp_path):
     assert chunks[0].text.startswith("BÁO CÁO TỔNG KẾT NĂM 2025\nI. KẾT QUẢ\n1. Hộ tịch")
     assert "Chỉ tiêu | Kết quả\nKhai sinh | 120" in chunks[0].text
     assert chunks[1].text.startswith("I. KẾT QUẢ\n2. Chứng thực")
+
+
+def test_a_list_cut_between_chunks_keeps_its_lead_in_line():
+    """'+ Quý I năm 2026:' heads the figures under it; a chunk starting mid-list repeats it."""
+    from assistant.chunking import chunk_document
+    from assistant.documents import Document, Page
+
+    items = "\n".join(f"Việc loại {i}: {i * 3} trường hợp;" for i in range(1, 60))
+    text = ("I. KẾT QUẢ\n1. Thủ tục hành chính\n+ Quý I năm 2026:\n" + items
+            + "\nII. KHÓ KHĂN, VƯỚNG MẮC\n1. Thiếu biên chế công chức tư pháp - hộ tịch.")
+    chunks = chunk_document(Document(source="bc.txt", sha256="0", format="txt", pages=[Page(1, text)]), max_chars=400)
+    listed = [c for c in chunks if "Việc loại" in c.text]
+    assert len(listed) > 2
+    for c in listed:
+        assert "+ Quý I năm 2026:" in c.text, c.text[:120]
+        body = c.text[c.meta["body_offset"]:]
+        assert body.strip() and body.strip() in text
