@@ -43,21 +43,38 @@ def repair_budget(draft: str) -> int:
     return min(DRAFT_MAX_TOKENS, int(len(draft) / CHARS_PER_TOKEN * 1.3) + 48)
 
 
-def fill_citations(text: str, hits: list[Hit], entries: dict[int, object]) -> str:
-    """Replace {{VB n}} with the registry's citation: full the first time a document appears, short after."""
-    seen: set[str] = set()
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|;|và)\s*")
 
-    def repl(m: re.Match) -> str:
+
+def fill_citations(text: str, hits: list[Hit], entries: dict[int, object]) -> str:
+    """Replace {{VB n}} with the registry's citation: full the first time a document appears, short after.
+
+    Sources are chunks, so several can come from one document; "{{VB 1}}, {{VB 2}}" naming the
+    same document twice in a row is written once.
+    """
+    seen: set[str] = set()
+    out, pos, last = [], 0, None  # last: (document number, end of its placeholder in text)
+    for m in _PLACEHOLDER.finditer(text):
         n = int(m.group(1))
         entry = entries.get(n)
+        between = text[pos:m.start()]
+        if entry is not None and last and last[0] == entry.number and last[1] == pos \
+                and _LIST_SEPARATOR.fullmatch(between):
+            pos = m.end()  # the same document again, right after itself: drop it and its separator
+            last = (entry.number, pos)
+            continue
+        out.append(between)
         if entry is None:
             h = hits[n - 1] if 1 <= n <= len(hits) else None
-            return (h.title or "văn bản nguồn") + f" [{n}]" if h else m.group(0)
-        first = entry.number not in seen
-        seen.add(entry.number)
-        return format_citation(entry, first=first)
-
-    return _PLACEHOLDER.sub(repl, text)
+            out.append((h.title or "văn bản nguồn") + f" [{n}]" if h else m.group(0))
+            last = None
+        else:
+            out.append(format_citation(entry, first=entry.number not in seen))
+            seen.add(entry.number)
+            last = (entry.number, m.end())
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def canonical_citations(text: str, hits: list[Hit], registry) -> str:

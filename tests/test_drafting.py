@@ -132,3 +132,11 @@ def test_the_heading_keeps_the_requested_number_and_loses_a_copied_one():
     assert drafting.heading_as_requested("1.12. Tiếp công dân\n- ...", "Soạn mục 1.12 Tiếp công dân") \
         == "1.12. Tiếp công dân\n- ..."
     assert drafting.heading_as_requested("- 14 tổ hòa giải [1].", "Soạn mục hòa giải") == "- 14 tổ hòa giải [1]."
+
+
+def test_the_same_document_named_twice_in_a_row_is_written_once():
+    hits = _hits() + [_hits()[0]]
+    entry = load_registry().lookup("120/2025/NĐ-CP")
+    out = drafting.fill_citations("Thực hiện {{VB 1}}, {{VB 3}} và {{VB 1}}, xã quản lý hộ tịch [1].", hits,
+                                  {1: entry, 3: entry})
+    assert out.count("120/2025/NĐ-CP") == 1 and out.endswith(", xã quản lý hộ tịch [1].")
