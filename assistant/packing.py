@@ -3,8 +3,10 @@
 A small model on two CPU cores reads about 90 prompt tokens a second (bench/draft_latency.py), so
 six 1,000-character chunks cost 20 s before the first word appears. Packing keeps, within a
 character budget, the sentences of the retrieved chunks that share the most (rare) words with the
-request — weighted by the chunk's rank — in document order, one piece per line. (Gaps are not
-marked with "…": small models copy the mark into the draft.)
+request — weighted by the chunk's rank, preferring figures (above all, for "bao nhiêu X", figures
+of X) — in document order, one piece per line, each with the lead-in line it sits under
+("+ Quý I năm 2026:"). Gaps are not marked with "…": small models copy the mark into the draft.
+bench/packing_eval.py measures whether the answer survives.
 Sources that get nothing are dropped, so the markers [n] the model sees are the sources shown.
 The full chunk stays on the Hit: verification and the sources panel use it.
 """
