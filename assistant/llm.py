@@ -197,7 +197,7 @@ def complete(messages: list[dict], **kwargs) -> str:
     return "".join(stream_chat(messages, **kwargs))
 
 
-WARM_PROMPTS = ("ask", "draft", "summarize")  # the chat opens in "Hỏi đáp" mode
+WARM_PROMPTS = ("ask", "draft", "summarize", "summarize_reduce")  # the chat opens in "Hỏi đáp" mode
 
 
 def warm_prompts(names: tuple[str, ...] = WARM_PROMPTS, settings: Settings | None = None) -> int:

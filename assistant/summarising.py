@@ -2,7 +2,8 @@
 
 Key figures, tasks, difficulties, causes and recommendations are read from the report's own
 sections (so every figure is copied exactly, with its section and page); the model only writes a
-short overview per part (map) which is then joined (reduce), and that prose is verified too.
+short overview per part (map) and one overview of those (reduce), and that prose is verified too
+against the report itself.
 """
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ def _whole_sentences(text: str) -> str:
     from .verify import strip_fences
 
     text = strip_fences(text).strip()
-    if text and text[-1] not in ".!?…)":
+    # "… khoảng 1." is a number cut in the middle ("1.150"), not the end of a sentence.
+    if text and (text[-1] not in ".!?…)" or re.search(r"\d[.,]$", text)):
         cut = max(text.rfind(". "), text.rfind(".\n"))
         text = text[:cut + 1] if cut > 0 else text
     return text
@@ -198,6 +200,20 @@ def render(s: Summary) -> str:
     return "\n".join(p for p in parts if p is not None)
 
 
+def reduce_overviews(overviews: list[str]) -> str:
+    """One overview from the parts' overviews (the reduce step); the parts joined when the model
+    cannot answer, or when there is only one."""
+    if len(overviews) <= 1:
+        return overviews[0] if overviews else ""
+    parts = "\n".join(f"Phần {i}: {o}" for i, o in enumerate(overviews, 1))
+    try:
+        reduced = _whole_sentences(llm.complete(prompts.messages("summarize_reduce", parts=parts),
+                                                max_tokens=OVERVIEW_TOKENS))
+    except llm.LLMUnavailable:
+        reduced = ""
+    return reduced or " ".join(overviews)
+
+
 def summarize(target: str) -> Answer:
     doc, chunks = load_target(target)
     s = extract(doc, chunks)
@@ -222,7 +238,7 @@ def summarize(target: str) -> Answer:
                                                            max_tokens=OVERVIEW_TOKENS)))
     except llm.LLMUnavailable as exc:
         answer.error = str(exc) + " Phần số liệu và mục dưới đây vẫn được trích trực tiếp từ báo cáo."
-    overview = " ".join(o for o in overviews if o)
+    overview = reduce_overviews([o for o in overviews if o])
     findings, _ = verify_generated(overview, hits) if overview else ([], [])
     s.overview = mark_unverified(overview, findings)
     answer.text = render(s)

@@ -6,7 +6,7 @@ from assistant import prompts
 NAMES = sorted(p.stem for p in prompts.prompts_dir().glob("*.md"))
 VALUES = {"sources": "<<<NGUỒN 1>>>\nx\n<<<HẾT NGUỒN 1>>>", "question": "?", "request": "Soạn mục 1.3",
           "context": "Đơn vị báo cáo: xã A.\n", "draft": "d", "problems": "- p", "documents": "{{VB 1}}",
-          "report": "r"}
+          "report": "r", "parts": "Phần 1: a"}
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -40,3 +40,41 @@ def test_model_down_still_gives_the_extracted_summary(monkeypatch):
 def test_summary_with_the_local_model():
     answer = summarising.summarize(str(SAMPLE))
     assert answer.summary["overview"].strip() and not answer.error
+
+
+def test_a_long_report_is_summarised_part_by_part_then_once_more(monkeypatch):
+    """Map: one overview per part; reduce: one overview of those, checked against the report."""
+    seed = PROJECT_ROOT / "corpus" / "bao-cao-so-ket-binh-thanh-2026.txt"
+    calls = []
+
+    def scripted(messages, **k):
+        calls.append(messages)
+        if "<<<TÓM TẮT>>>" in messages[-1]["content"]:
+            return "Văn phòng có tổng số: 08 người; xã chứng thực 1.707 việc và 4.321 việc khác."
+        return f"Phần {len(calls)}: Văn phòng có tổng số: 08 người."
+
+    monkeypatch.setattr(llm, "complete", scripted)
+    answer = summarising.summarize(str(seed))
+    maps = [m for m in calls if "<<<BÁO CÁO>>>" in m[-1]["content"]]
+    reduces = [m for m in calls if "<<<TÓM TẮT>>>" in m[-1]["content"]]
+    assert len(maps) > 1 and len(reduces) == 1
+    assert "Phần 1:" in reduces[0][-1]["content"] and "Phần 2:" in reduces[0][-1]["content"]
+    overview = answer.summary["overview"]
+    assert overview.startswith("Văn phòng có tổng số: 08 người; xã chứng thực 1.707 việc")
+    assert "4.321 (chưa xác minh)" in overview, "the reduce step's prose is verified against the report"
+
+
+def test_the_parts_are_joined_when_the_reduce_step_fails(monkeypatch):
+    def scripted(messages, **k):
+        if "<<<TÓM TẮT>>>" in messages[-1]["content"]:
+            raise llm.LLMUnavailable("Không kết nối được tới mô hình.")
+        return "Văn phòng có tổng số: 08 người."
+
+    monkeypatch.setattr(llm, "complete", scripted)
+    assert summarising.reduce_overviews(["Một.", "Hai."]) == "Một. Hai."
+
+
+def test_a_number_cut_by_the_token_limit_is_not_a_sentence_end():
+    text = "Xã tổ chức 9 hội nghị. Cấp phát tờ gấp với khoảng 1."
+    assert summarising._whole_sentences(text) == "Xã tổ chức 9 hội nghị."
+    assert summarising._whole_sentences("Đạt 82,6%.") == "Đạt 82,6%."
