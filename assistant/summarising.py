@@ -39,8 +39,9 @@ def _whole_sentences(text: str) -> str:
     from .verify import strip_fences
 
     text = strip_fences(text).strip()
-    # "… khoảng 1." is a number cut in the middle ("1.150"), not the end of a sentence.
-    if text and (text[-1] not in ".!?…)" or re.search(r"\d[.,]$", text)):
+    # "… khoảng 1." is a number cut in the middle ("1.150"), not the end of a sentence; "năm 2020."
+    # is a sentence end (four digits cannot open a grouped number).
+    if text and (text[-1] not in ".!?…)" or re.search(r"(?<![\d.,])\d{1,3}[.,]$", text)):
         cut = max(text.rfind(". "), text.rfind(".\n"))
         text = text[:cut + 1] if cut > 0 else text
     return text

@@ -78,3 +78,4 @@ def test_a_number_cut_by_the_token_limit_is_not_a_sentence_end():
     text = "Xã tổ chức 9 hội nghị. Cấp phát tờ gấp với khoảng 1."
     assert summarising._whole_sentences(text) == "Xã tổ chức 9 hội nghị."
     assert summarising._whole_sentences("Đạt 82,6%.") == "Đạt 82,6%."
+    assert summarising._whole_sentences("Xã phát triển. Kết quả năm 2020.") == "Xã phát triển. Kết quả năm 2020."
