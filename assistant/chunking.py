@@ -66,6 +66,8 @@ _ABBREV = {"TP", "Tp", "TT", "TX", "Q", "P", "KT", "TM", "TL", "TUQ", "ThS", "Th
            "CN", "Th", "St", "v.v", "vv", "Đ/c", "đ/c", "Ô", "B", "Nxb", "NXB", "tr", "Tr", "Số", "số"}
 _SPACE = re.compile(r"\s+")
 _ABBREV_LOOKBACK = 16  # longer than any word in _ABBREV
+# "1.", "1.9.", "III." open an item ("2. Đề nghị …"); a year ("năm 2025.") still ends a sentence.
+_OUTLINE_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})*|[IVXLC]{1,4}")
 
 _TITLE_CHARS = 48      # a title in the prefixed path is shortened to this
 _PREFIX_CHARS = 220    # the whole prefix is at most this
@@ -255,7 +257,9 @@ def _cut_at_space(text: str, budget: int) -> int:
     return best_any if best_any > 0 else budget
 
 
-def _sentence_cuts(text: str) -> list[int]:
+def sentence_cuts(text: str) -> list[int]:
+    """Offsets just after each sentence end in `text` (abbreviations and outline numbers such as
+    "1.9." or "III." are not sentence ends). Also used by packing.py."""
     cuts = []
     for m in _SENT_END.finditer(text):
         start = m.start()
@@ -266,7 +270,8 @@ def _sentence_cuts(text: str) -> list[int]:
             cuts.append(m.end())  # a word longer than any abbreviation
             continue
         word = text[word_start:start]
-        if word in _ABBREV or (len(word) == 1 and word.isalpha()) or re.fullmatch(r"[A-ZĐ]\.?[A-ZĐ]?", word):
+        if word in _ABBREV or (len(word) == 1 and word.isalpha()) or re.fullmatch(r"[A-ZĐ]\.?[A-ZĐ]?", word) \
+                or _OUTLINE_NUMBER.fullmatch(word):
             continue
         cuts.append(m.end())
     return cuts
@@ -276,7 +281,7 @@ def _level_cuts(text: str, level: int) -> list[int]:
     if level == 0:
         return [m.end() for m in re.finditer(r"\n", text)]
     if level == 1:
-        return _sentence_cuts(text)
+        return sentence_cuts(text)
     if level == 2:
         return [m.end() for m in _CLAUSE_END.finditer(text)]
     if level == 3:

@@ -13,6 +13,7 @@ from datetime import date
 from . import llm, prompts
 from .answering import Answer, prompt_hits, source_entries, stream_reply
 from .citations import format_citation
+from .citations.patterns import RULES
 from .documents import Hit
 from .packing import format_sources
 from .retrieval import retrieve
@@ -22,7 +23,6 @@ from .verify import mark_unverified, strip_fences, verify_generated
 REPAIRABLE = {"unknown-document", "unsupported-claim", "future-date", "date-mismatch", "title-mismatch"}
 _PLACEHOLDER = re.compile(r"\{\{?\s*VB\s*(\d{1,2})\s*\}?\}")
 DRAFT_K = 6
-TITLE_OPENINGS = ("quy định", "về ", "hướng dẫn", "ban hành", "sửa đổi")
 CHARS_PER_TOKEN = 3.0  # measured: 6,000 characters of the seed report = 1,930 Qwen2.5 tokens (llama.cpp)
 DRAFT_MAX_TOKENS = 700  # about 400 Vietnamese words: a section, and a bound on a looping small model
 
@@ -105,7 +105,7 @@ def canonical_citations(text: str, hits: list[Hit], registry) -> str:
         if first and c.title_span:
             title = text[c.title_span[0]:c.title_span[1]].lower()
             wrong = any(s < c.title_span[1] and c.title_span[0] < e for s, e in wrong_titles)
-            if not wrong or title.startswith(TITLE_OPENINGS):
+            if not wrong or title.startswith(tuple(RULES["title_starters_certain"])):
                 end = c.title_span[1]
         edits.append((start, end, format_citation(entry, first=first)))
         seen.add(entry.number)

@@ -17,9 +17,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from .chunking import sentence_cuts
 from .documents import Hit
 from .lexical import tokens
 from .query import QUESTION_SYLLABLES
+from .verify import figures_with_units
 
 GAP = "\n"
 BLOCK_SEPARATOR = "\n\n"
@@ -38,13 +40,8 @@ SAME_HIT_DECAY = 0.7  # each further sentence from one chunk counts a little les
 TITLE_MAX = 80
 MAX_CANDIDATES_PER_HIT = 24
 
-# Sentence ends and line breaks; not ";" (a list of figures "khai sinh 236 việc; khai tử 98 việc" stays whole).
-_BREAK = re.compile(r"\n+|(?<=[.!?])\s+(?=[\-+•*]|[^\W\d_]|\d+(?:\.\d+)*[.)]\s)", re.UNICODE)
-# "1.", "1.9.", "III.", "a." before the break: an outline number, not the end of a sentence.
-_ENUMERATOR = re.compile(r"(?:^|\s)(?:[0-9]+(?:\.[0-9]+)*|[IVXLC]+|[a-zđ])\.$")
-# A quantity: a number with what it counts ("08 người", "1.707 việc", "69,2%"), not a date or a
-# document number ("07/7/2025", "02/QĐ-VP").
-_QUANTITY = re.compile(r"(?<![\w/.,])\d{1,3}(?:[.,]\d{3})*(?:,\d+)?\s?(?:%|(?!năm\b|tháng\b|ngày\b)[^\W\d_]+)")
+# A figure counts something ("08 người", "69,2%"); one followed by these is part of a date.
+_NOT_QUANTITY = frozenset({"năm", "tháng", "ngày"})
 _ASKS_QUANTITY = re.compile(r"\b(?:bao nhiêu|mấy|số lượng|tổng số|bao nhieu|so luong|tong so)\b", re.IGNORECASE)
 # "bao nhiêu người", "mấy việc": what is being counted; a sentence counting it is the answer.
 _COUNTED = re.compile(r"\b(?:bao nhiêu|mấy|bao nhieu)\s+([^\W\d_]+)", re.IGNORECASE)
@@ -63,14 +60,16 @@ class _Unit:
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
-    """Sentence and line spans; a long one split further at ";"."""
+    """Line and sentence spans (chunking's sentence ends); a long one split further at ";" (but a
+    short list of figures, "khai sinh 236 việc; khai tử 98 việc", stays whole)."""
     spans, pos = [], 0
-    for m in _BREAK.finditer(text):
-        if m.group(0)[0] != "\n" and _ENUMERATOR.search(text, max(0, m.start() - 12), m.start()):
-            continue
-        spans.append((pos, m.start()))
-        pos = m.end()
-    spans.append((pos, len(text)))
+    for line in text.split("\n"):
+        start = pos
+        for cut in sentence_cuts(line):
+            spans.append((start, pos + cut))
+            start = pos + cut
+        spans.append((start, pos + len(line)))
+        pos += len(line) + 1
     out = []
     for s, e in spans:
         if e - s <= LONG_UNIT:
@@ -81,6 +80,7 @@ def _spans(text: str) -> list[tuple[int, int]]:
             out.append((p, m.start()))
             p = m.end()
         out.append((p, e))
+    out = [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in out]  # no leading spaces
     return [(s, e) for s, e in out if text[s:e].strip()]
 
 
@@ -206,15 +206,16 @@ def pack(hits: list[Hit], query: str, budget: int, idf: Mapping[str, float] | No
 
     figure_bonus = QUANTITY_BONUS if _ASKS_QUANTITY.search(query) else FIGURE_BONUS
     counted = _COUNTED.search(query)
-    counts_it = re.compile(rf"\d\s?{re.escape(counted.group(1).lower())}\b") if counted else None
+    counted = counted.group(1).lower() if counted else None
     for u, ts in zip(units, unit_terms):
+        units_counted = {unit for _, unit in figures_with_units(u.text) if unit and unit not in _NOT_QUANTITY}
         matched = (weight(ts & q) + HEADING_WEIGHT * weight(head_terms[u.hit])
                    + LEAD_WEIGHT * weight(lead_terms.get(id(u), set())))
         # Dense information beats length; better-ranked hits and sentences with figures are preferred
         # (much preferred when the question asks "bao nhiêu").
         u.score = (matched / math.sqrt(1 + len(u.text) / 200) / (1 + 0.1 * u.hit)
-                   * (figure_bonus if _QUANTITY.search(u.text) else 1.0)
-                   * (COUNTED_BONUS if counts_it and counts_it.search(u.text.lower()) else 1.0))
+                   * (figure_bonus if units_counted else 1.0)
+                   * (COUNTED_BONUS if counted in units_counted else 1.0))
 
     # What a source block costs besides its sentences, at most: label (either form), fences and the
     # blank line between blocks.

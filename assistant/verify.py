@@ -132,6 +132,12 @@ def _unit_after(text: str, end: int) -> str | None:
     return None if word in _NOT_UNITS else word
 
 
+def figures_with_units(text: str) -> list[tuple[str, str | None]]:
+    """(figure, unit) pairs in the text: ("08", "người"), ("69,2", "%"); unit None when no word
+    follows. Dates and document numbers are not figures."""
+    return [(m.group(1), _unit_after(text, m.end(1))) for m in _FIGURE.finditer(text)]
+
+
 def _figure_findings(text: str, hits: list[Hit], citations) -> list[dict]:
     spans = _citation_parts(citations)
     source_text = " ".join(nfc(h.text) for h in hits)

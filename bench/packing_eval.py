@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT / "bench"))
+
+from corpus_index import corpus_index  # noqa: E402  (bench/ is on sys.path above)
+
 QUESTIONS = ROOT / "bench" / "data" / "packing_questions.jsonl"
 BUDGETS = (1000, 1400, 2000, 3000)
 
@@ -40,26 +40,13 @@ def main() -> int:
     ap.add_argument("--show", action="store_true", help="print the questions whose answer packing lost")
     args = ap.parse_args()
 
-    temp = args.data_dir is None
-    base = Path(tempfile.mkdtemp(prefix="packing-")) if temp else Path(args.data_dir).resolve()
-    os.environ["ASSISTANT_DATA_DIR"] = str(base)
-    os.environ.setdefault("ASSISTANT_LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
-    try:
+    with corpus_index(args.data_dir, "packing-") as index:
         from assistant.answering import relevant
-        from assistant.config import get_settings, reset_settings
-        from assistant.index import get_index, reset_index
-        from assistant.ingestion import ingest_paths
+        from assistant.config import get_settings
         from assistant.lexical import tokens
         from assistant.packing import format_sources, pack
         from assistant.retrieval import retrieve
 
-        reset_settings()
-        reset_index()
-        index = get_index()
-        paths = [ROOT / "corpus"] + [p for sub in ("decrees", "reports")
-                                     for p in sorted((SHARED / "data" / sub).glob("*.md"))]
-        ingest_paths(index, paths)
         questions = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
 
         counts = {b: {"truncated": 0, "packed": 0} for b in BUDGETS}
@@ -91,9 +78,6 @@ def main() -> int:
         if args.show:
             for q in lost:
                 print(f"lost at the default budget: {q['id']} {q['question']} → {q['answer']}")
-    finally:
-        if temp:
-            shutil.rmtree(base, ignore_errors=True)
     return 0
 
 

@@ -17,18 +17,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT / "bench"))
+
+from corpus_index import corpus_index  # noqa: E402  (bench/ is on sys.path above)
+
 ANSWERABLE = ROOT / "bench" / "data" / "retrieval_questions.jsonl"
 UNANSWERABLE = ROOT / "bench" / "data" / "unanswerable_questions.jsonl"
-# The seed report is in corpus/ under this project's own name.
-DOC_ALIASES = {"000_7ab1da7fbf2690b4.txt": "bao-cao-so-ket-binh-thanh-2026.txt"}
 WEIGHTS = (0.0, 0.05, 0.1, 0.2)
 THRESHOLDS = tuple(round(0.85 + 0.01 * i, 3) for i in range(14))
 
@@ -43,28 +41,12 @@ def main() -> int:
     ap.add_argument("--k", type=int, default=6)
     args = ap.parse_args()
 
-    temp = args.data_dir is None
-    base = Path(tempfile.mkdtemp(prefix="relevance-")) if temp else Path(args.data_dir).resolve()
-    os.environ["ASSISTANT_DATA_DIR"] = str(base)
-    os.environ.setdefault("ASSISTANT_LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
-    try:
+    with corpus_index(args.data_dir, "relevance-") as index:
         from assistant import answering
-        from assistant.config import reset_settings
-        from assistant.index import get_index, reset_index
-        from assistant.ingestion import ingest_paths
         from assistant.lexical import tokens
         from assistant.query import analyse_query
         from assistant.retrieval import retrieve
 
-        reset_settings()
-        reset_index()
-        index = get_index()
-        paths = [ROOT / "corpus"] + [p for sub in ("decrees", "reports")
-                                     for p in sorted((SHARED / "data" / sub).glob("*.md"))]
-        ingest_paths(index, paths)
-        if not (SHARED / "data").is_dir():
-            print("../shared/data not found: answerable questions about the decrees will not find their documents")
 
         answerable, unanswerable = load(ANSWERABLE), load(UNANSWERABLE)
         rows = []  # (is answerable, gated (accented), max dense, max coverage)
@@ -101,9 +83,6 @@ def main() -> int:
             r, a = score(test, w, best)
             print(f"2-fold {name}: T={best:.3f} chosen; held-out refused {r}/{sum(1 for x in test if not x[0])}, "
                   f"answered {a}/{sum(1 for x in test if x[0])}")
-    finally:
-        if temp:
-            shutil.rmtree(base, ignore_errors=True)
     return 0
 
 
