@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.documents import Chunk, Document
+from assistant.text import CLAUSE_END, sentence_cuts
 
 # ----------------------------------------------------------------------------- patterns
 
@@ -59,16 +60,8 @@ _CITATION = re.compile(
     r"|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
     r"|(?:khoản|Khoản|điểm|Điểm|Điều|điều|Chương|chương|Mục|mục|Phụ lục|phụ lục)\s+[\w.]+"
     r"|(?<![\d.,])\d[\d.,]*+(?:\s*+%)?\s++\S+")
-_SENT_END = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s+[\"'“(\[«]?[A-ZĐÀ-ỸÁ-Ỹ0-9\-+•])")
-_CLAUSE_END = re.compile(r"[;:][\"'”’)\]»]*(?=\s)")
 _COMMA = re.compile(r",(?=\s)")
-_ABBREV = {"TP", "Tp", "TT", "TX", "Q", "P", "KT", "TM", "TL", "TUQ", "ThS", "Ths", "TS", "GS", "PGS", "BS",
-           "CN", "Th", "St", "v.v", "vv", "Đ/c", "đ/c", "Ô", "B", "Nxb", "NXB", "tr", "Tr", "Số", "số"}
 _SPACE = re.compile(r"\s+")
-_ABBREV_LOOKBACK = 16  # longer than any word in _ABBREV
-# "1.", "1.9.", "III." open an item ("2. Đề nghị …"); a year ("năm 2025.") still ends a sentence.
-_OUTLINE_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})*|[IVXLC]{1,4}")
-
 _TITLE_CHARS = 48      # a title in the prefixed path is shortened to this
 _PREFIX_CHARS = 220    # the whole prefix is at most this
 _HEADING_PREFIX = 180  # a repeated Điều heading is shortened to this
@@ -257,33 +250,13 @@ def _cut_at_space(text: str, budget: int) -> int:
     return best_any if best_any > 0 else budget
 
 
-def sentence_cuts(text: str) -> list[int]:
-    """Offsets just after each sentence end in `text` (abbreviations and outline numbers such as
-    "1.9." or "III." are not sentence ends). Also used by packing.py."""
-    cuts = []
-    for m in _SENT_END.finditer(text):
-        start = m.start()
-        # Abbreviations are short: look back a few characters only (a whole-line look-back is quadratic).
-        lo = max(0, start - _ABBREV_LOOKBACK)
-        word_start = max(text.rfind(" ", lo, start), text.rfind("\n", lo, start)) + 1
-        if word_start == 0 and lo > 0:
-            cuts.append(m.end())  # a word longer than any abbreviation
-            continue
-        word = text[word_start:start]
-        if word in _ABBREV or (len(word) == 1 and word.isalpha()) or re.fullmatch(r"[A-ZĐ]\.?[A-ZĐ]?", word) \
-                or _OUTLINE_NUMBER.fullmatch(word):
-            continue
-        cuts.append(m.end())
-    return cuts
-
-
 def _level_cuts(text: str, level: int) -> list[int]:
     if level == 0:
         return [m.end() for m in re.finditer(r"\n", text)]
     if level == 1:
         return sentence_cuts(text)
     if level == 2:
-        return [m.end() for m in _CLAUSE_END.finditer(text)]
+        return [m.end() for m in CLAUSE_END.finditer(text)]
     if level == 3:
         return [m.end() for m in _COMMA.finditer(text)]
     return []

@@ -12,9 +12,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-
-class UsageError(Exception):
-    pass
+from .errors import UsageError
+from .progress import TerminalProgress
 
 
 def _print_json(obj) -> None:
@@ -31,50 +30,12 @@ def _parse_date(s: str | None) -> date | None:
 
 
 # ---- ingest / docs ---------------------------------------------------------------------------
-class _TqdmProgress:
-    """A progress bar on a terminal (files, chunks, embedding rate); silent otherwise."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.bar = None
-        self.files = 0
-
-    def start(self, files):
-        from tqdm import tqdm
-
-        if self.enabled:
-            self.bar = tqdm(total=0, unit="đoạn", desc="Nạp tài liệu", dynamic_ncols=True, file=sys.stderr)
-        self.files = files
-        self.seen = 0
-
-    def file(self, path):
-        self.seen += 1
-        if self.bar:
-            self.bar.set_description(f"[{self.seen}/{self.files}] {path.name[:40]}")
-
-    def chunks_total(self, n):
-        if self.bar:
-            self.bar.total += n
-            self.bar.refresh()
-
-    def chunks_done(self, n):
-        if self.bar:
-            self.bar.update(n)
-
-    def done(self, path, status):
-        pass
-
-    def close(self):
-        if self.bar:
-            self.bar.close()
-
-
 def cmd_ingest(args) -> int:
     from .index import get_index
     from .ingestion import ingest_paths
 
     index = get_index()
-    progress = _TqdmProgress(enabled=not args.json and sys.stderr.isatty())
+    progress = TerminalProgress(enabled=not args.json and sys.stderr.isatty())
     report = ingest_paths(index, [Path(p) for p in args.paths], prune=args.prune, progress=progress,
                           lock_wait=args.wait)
     if args.json:

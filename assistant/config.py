@@ -20,6 +20,12 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def shared_dir() -> Path:
+    """The project's shared material (decree texts, evaluation sets): `../shared` beside the project
+    root, or ASSISTANT_SHARED_DIR. Tests and benches skip cleanly when it is absent."""
+    return Path(os.environ.get("ASSISTANT_SHARED_DIR") or PROJECT_ROOT.parent / "shared")
+
+
 def _env(*names: str) -> AliasChoices:
     return AliasChoices(*names)
 

@@ -12,10 +12,7 @@ from typing import Protocol
 import numpy as np
 
 from .config import Settings, get_settings
-
-
-class EmbeddingError(RuntimeError):
-    """Embedding failed; the message is Vietnamese and says what to do."""
+from .errors import EmbeddingError
 
 
 class Embedder(Protocol):

@@ -20,20 +20,13 @@ import numpy as np
 from .config import Settings, get_settings
 from .documents import Chunk
 from .embeddings import Embedder, get_embedder
+from .errors import IndexUnavailable, IngestBusy
 from .manifest import DocumentRecord, Manifest
 from .passages import passage_text
 
 log = logging.getLogger(__name__)
 
 EMBED_BATCH = 32
-
-
-class IndexError_(RuntimeError):
-    """The index cannot be used as configured; the message is Vietnamese and names the fix."""
-
-
-class IngestBusy(IndexError_):
-    pass
 
 
 def chroma_client(settings: Settings):
@@ -47,7 +40,7 @@ def chroma_client(settings: Settings):
             return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
                                        ssl=url.scheme == "https", settings=chroma_settings)
         except Exception as exc:
-            raise IndexError_(
+            raise IndexUnavailable(
                 f"Không kết nối được máy chủ Chroma tại {settings.chroma_url} ({exc.__class__.__name__}). "
                 "Kiểm tra máy chủ (`chroma run --host 127.0.0.1`) và ASSISTANT_CHROMA_URL, "
                 "hoặc bỏ biến này để dùng chỉ mục nhúng trong máy."
@@ -86,10 +79,10 @@ class Index:
                 embedding_function=None,  # never Chroma's default: it downloads a model at run time
             )
         except Exception as exc:
-            raise IndexError_(f"Không mở được bộ sưu tập Chroma '{self.settings.collection}': {exc}") from exc
+            raise IndexUnavailable(f"Không mở được bộ sưu tập Chroma '{self.settings.collection}': {exc}") from exc
         built_by = (self.collection.metadata or {}).get("embedder")
         if built_by and built_by != self.embedder.id:
-            raise IndexError_(
+            raise IndexUnavailable(
                 f"Chỉ mục '{self.settings.collection}' được tạo bằng bộ embedding '{built_by}', "
                 f"khác bộ đang dùng '{self.embedder.id}'. Không thể trộn hai loại vector: đổi lại "
                 "ASSISTANT_EMBEDDINGS, hoặc dùng ASSISTANT_COLLECTION khác / thư mục dữ liệu khác rồi nạp lại."
@@ -208,9 +201,9 @@ class Index:
     def chunk_count(self) -> int:
         return self.collection.count()
 
-    def _store_error(self, exc: Exception) -> IndexError_:
+    def _store_error(self, exc: Exception) -> IndexUnavailable:
         where = self.settings.chroma_url or str(self.settings.chroma_dir)
-        return IndexError_(
+        return IndexUnavailable(
             f"Không đọc/ghi được kho vector Chroma ({where}): {exc.__class__.__name__}. "
             + ("Kiểm tra máy chủ Chroma đang chạy và ASSISTANT_CHROMA_URL; dữ liệu trên máy chủ không bị mất."
                if self.settings.chroma_url else "Kiểm tra thư mục dữ liệu (ASSISTANT_DATA_DIR) và dung lượng ổ đĩa."))

@@ -17,6 +17,7 @@ from .documents import Document
 from .index import Index
 from .loaders import SUPPORTED, LoadError, load
 from .manifest import DocumentRecord
+from .progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -30,17 +31,6 @@ class IngestReport:
 
     def to_dict(self) -> dict:
         return {"ingested": self.ingested, "skipped": self.skipped, "failed": self.failed, "removed": self.removed}
-
-
-class Progress:
-    """Callbacks for long work; the CLI draws a tqdm bar, the app a Gradio progress bar."""
-
-    def start(self, files: int) -> None: ...
-    def file(self, path: Path) -> None: ...
-    def chunks_total(self, n: int) -> None: ...
-    def chunks_done(self, n: int) -> None: ...
-    def done(self, path: Path, status: str) -> None: ...
-    def close(self) -> None: ...
 
 
 def file_sha256(path: Path) -> str:

@@ -17,16 +17,13 @@ import httpx
 import openai
 
 from .config import Settings, get_settings
+from .errors import LLMUnavailable, model_error_message
 from .models import resolve_gguf
 
 log = logging.getLogger(__name__)
 
 
 PROMPT_CACHE_MIB = 512
-
-
-class LLMUnavailable(RuntimeError):
-    """The model endpoint cannot answer; the message is Vietnamese and says what to do."""
 
 
 def _free_port() -> int:
@@ -118,26 +115,6 @@ def chat_model(settings: Settings | None = None, **overrides):
     return ChatOpenAI(**kwargs)
 
 
-def unavailable_message(exc: Exception, settings: Settings | None = None) -> str:
-    settings = settings or get_settings()
-    where = settings.openai_base_url or "mô hình cục bộ"
-    if isinstance(exc, LLMUnavailable):
-        return str(exc)
-    if isinstance(exc, openai.APITimeoutError):
-        return (f"Mô hình ({where}) không trả lời trong {settings.llm_timeout:.0f} giây. "
-                "Thử lại, rút ngắn yêu cầu, hoặc tăng ASSISTANT_LLM_TIMEOUT.")
-    if isinstance(exc, openai.APIConnectionError):
-        return (f"Không kết nối được tới mô hình tại {where}. Kiểm tra máy chủ đang chạy và OPENAI_BASE_URL, "
-                "hoặc bỏ OPENAI_BASE_URL để dùng mô hình cục bộ.")
-    if isinstance(exc, openai.AuthenticationError):
-        return f"Máy chủ mô hình {where} từ chối khóa truy cập. Kiểm tra OPENAI_API_KEY."
-    if isinstance(exc, openai.NotFoundError):
-        return f"Máy chủ {where} không có mô hình '{settings.model}'. Kiểm tra ASSISTANT_MODEL."
-    if isinstance(exc, openai.APIStatusError):
-        return f"Máy chủ mô hình {where} báo lỗi {exc.status_code}. Thử lại sau ít phút."
-    return f"Lỗi khi gọi mô hình ({exc.__class__.__name__}). Thử lại; nếu lặp lại, xem nhật ký với --debug."
-
-
 class MalformedReply(ValueError):
     """The endpoint answered, but not with OpenAI-compatible chat events."""
 
@@ -180,9 +157,9 @@ def stream_chat(messages: list[dict], *, settings: Settings | None = None, max_t
     except (openai.APIError, LLMUnavailable) as exc:
         if received and isinstance(exc, openai.APIConnectionError) and not isinstance(exc, openai.APITimeoutError):
             raise LLMUnavailable(_cut_message(settings)) from exc
-        raise LLMUnavailable(unavailable_message(exc, settings)) from exc
+        raise LLMUnavailable(model_error_message(exc, settings)) from exc
     except httpx.TimeoutException as exc:
-        raise LLMUnavailable(unavailable_message(openai.APITimeoutError(request=exc.request), settings)) from exc
+        raise LLMUnavailable(model_error_message(openai.APITimeoutError(request=exc.request), settings)) from exc
     except httpx.TransportError as exc:  # raised while reading the stream, not wrapped by the client
         raise LLMUnavailable(_cut_message(settings)) from exc
     except (MalformedReply, ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:

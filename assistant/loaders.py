@@ -18,6 +18,7 @@ from pathlib import Path
 
 from assistant import tcvn3
 from assistant.documents import Document, Page
+from assistant.errors import LoadError
 from assistant.text import nfc
 
 log = logging.getLogger(__name__)
@@ -33,18 +34,6 @@ _OCR_TIMEOUT = 180          # seconds per page
 
 CODES = ("unsupported", "empty", "too-large", "encrypted", "corrupt", "scanned", "encoding",
          "legacy-encoding", "not-found")
-
-
-class LoadError(Exception):
-    """A file that cannot be turned into text. `code` is stable, `message` is for the user."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 # --------------------------------------------------------------------------- entry points
@@ -165,7 +154,8 @@ def _load_pdf(data: bytes, name: str, ocr: bool) -> tuple[list[Page], dict, list
             for page in pdf_pages:
                 try:
                     texts.append(page.extract_text() or "")
-                except (PyPdfError, KeyError, ValueError, TypeError, AttributeError) as e:
+                except (PyPdfError, KeyError, ValueError, TypeError, AttributeError, NotImplementedError) as e:
+                    # (a damaged stream names a filter pypdf does not know: NotImplementedError)
                     log.debug("page text failed: %s", e)
                     texts.append("")
             try:
@@ -184,7 +174,7 @@ def _load_pdf(data: bytes, name: str, ocr: bool) -> tuple[list[Page], dict, list
             raise LoadError("encrypted", f"Tệp '{name}' được bảo vệ bằng mật khẩu nên không đọc được. "
                                          "Cách khắc phục: lưu lại bản không mật khẩu.") from e
         except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-                RecursionError, OSError, AssertionError) as e:
+                RecursionError, OSError, AssertionError, NotImplementedError) as e:
             raise _corrupt(name, "PDF") from e
     finally:
         pypdf_log.setLevel(old_level)

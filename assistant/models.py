@@ -14,13 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Settings
+from .errors import ModelError
 
 log = logging.getLogger(__name__)
 _CATALOGUE = Path(__file__).with_name("data") / "models.json"
-
-
-class ModelError(RuntimeError):
-    """A local model is missing or damaged; the message is Vietnamese and names the fix."""
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from .chunking import sentence_cuts
 from .documents import Hit
 from .lexical import tokens
 from .query import QUESTION_SYLLABLES
-from .verify import figures_with_units
+from .text import figures_with_units, sentence_cuts
 
 GAP = "\n"
 BLOCK_SEPARATOR = "\n\n"

@@ -15,7 +15,7 @@ from . import llm, prompts
 from .answering import Answer
 from .chunking import chunk_document
 from .documents import Chunk, Document, Hit
-from .text import fold
+from .text import CLAUSE_BREAK, fold
 from .verify import mark_unverified, verify_generated
 
 # Section headings (accent-folded) → summary field.
@@ -26,8 +26,6 @@ SECTION_KINDS = [
     ("tasks", ("nhiem vu", "phuong huong", "giai phap", "ke hoach")),
     ("results", ("ket qua", "tinh hinh", "danh gia")),
 ]
-# A clause ends at ";", ":", a line break, or a full stop that is not inside a number ("1.150").
-_CLAUSE_END = re.compile(r"[;:\n]|\.(?!\d)")
 _FIGURE = re.compile(r"\d[\d.,]*\s*(?:%|việc|hồ sơ|bản|vụ|người|lượt|hộ|trường hợp|đồng|tỷ|triệu|ha|tấn|km|xã|"
                      r"thôn|cuộc|hội nghị|văn bản|đơn|thủ tục|tổ|hòa giải viên|biên chế|công chức|tờ)", re.IGNORECASE)
 MAP_CHARS = 3500
@@ -139,7 +137,7 @@ def extract(doc: Document, chunks: list[Chunk]) -> Summary:
                 for item in _items(line):
                     getattr(s, kind).append({"text": item, "section": c.section, "page": c.page})
         body = _body(c)
-        for sentence in _CLAUSE_END.split(body):
+        for sentence in CLAUSE_BREAK.split(body):
             sentence = sentence.strip(" -+•\t")
             if not _FIGURE.search(sentence):
                 continue

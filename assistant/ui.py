@@ -23,6 +23,7 @@ from pathlib import Path
 import gradio as gr
 
 from .config import get_settings
+from .progress import CallbackProgress, TerminalProgress
 
 log = logging.getLogger(__name__)
 
@@ -541,40 +542,6 @@ def docs_refresh():
         return [], gr.update(choices=[]), gr.update(choices=[]), status_html(user_error(exc), ok=False)
 
 
-class GradioProgress:
-    """The ingestion Progress callbacks drawn on a Gradio progress bar."""
-
-    def __init__(self, progress):
-        self.progress = progress
-        self.files = self.seen = 0
-        self.total = self.done_chunks = 0
-        self.name = ""
-
-    def start(self, files):
-        self.files = files
-        self.progress(0, desc=f"Chuẩn bị nạp {files} tệp…")
-
-    def file(self, path):
-        self.seen += 1
-        self.name = Path(path).name
-        self.progress((self.seen - 1) / max(self.files, 1), desc=f"[{self.seen}/{self.files}] Đọc {self.name}")
-
-    def chunks_total(self, n):
-        self.total += n
-
-    def chunks_done(self, n):
-        self.done_chunks += n
-        frac = ((self.seen - 1) + min(self.done_chunks / max(self.total, 1), 1.0)) / max(self.files, 1)
-        self.progress(frac, desc=f"[{self.seen}/{self.files}] Đang lập chỉ mục {self.name} "
-                                 f"({self.done_chunks}/{self.total} đoạn)")
-
-    def done(self, path, status):
-        self.total = self.done_chunks = 0
-
-    def close(self):
-        self.progress(1.0, desc="Xong")
-
-
 def docs_upload(files, progress=gr.Progress()):  # noqa: B008
     """Save uploads under data_dir/uploads, ingest them (same path as `assistant ingest`), report."""
     files = [f for f in (files or []) if f is not None]
@@ -593,7 +560,7 @@ def docs_upload(files, progress=gr.Progress()):  # noqa: B008
             from .index import get_index
             from .ingestion import ingest_paths
 
-            report = ingest_paths(get_index(), saved, progress=GradioProgress(progress), display_names=names,
+            report = ingest_paths(get_index(), saved, progress=CallbackProgress(progress), display_names=names,
                                   lock_wait=30)
             for item in report.ingested:
                 warn = "; ".join(item.get("warnings") or [])
@@ -831,9 +798,8 @@ def _ingest_at_start(paths: list[str]) -> None:
         return
     print("Đang nạp tài liệu vào chỉ mục: " + ", ".join(str(p) for p in wanted))
     try:
-        from .cli import _TqdmProgress
 
-        progress = _TqdmProgress(enabled=sys.stderr.isatty())
+        progress = TerminalProgress(enabled=sys.stderr.isatty())
     except Exception:  # noqa: BLE001
         progress = None
     report = ingest_paths(index, wanted, progress=progress, lock_wait=60)

@@ -12,11 +12,8 @@ from dataclasses import asdict, is_dataclass
 
 from .citations import check_text, normalise_number
 from .documents import Hit
-from .text import nfc
+from .text import FIGURE, MARKER, UNVERIFIED, nfc, unit_after
 
-_MARKER = re.compile(r"\[(\d{1,3})\]")
-_FIGURE = re.compile(r"(?<![\w/.,-])(\d{1,3}(?:[.,]\d{3})+|\d+(?:,\d+)?)(?:\s?%)?(?![\w/-])")
-UNVERIFIED = "chưa xác minh"
 BEFORE_WINDOW = 40
 # Findings shown in the text itself: a wrong or unknown citation must be impossible to miss.
 MARKED_CODES = {"unknown-document", "date-mismatch", "title-mismatch", "issuer-mismatch", "type-code-mismatch",
@@ -50,7 +47,7 @@ def _unmarked_claims(text: str) -> list[dict]:
     for m in _CLAIM_LINE.finditer(text):
         body = m.group(1).strip()
         numbered = m.group(0).strip() != body
-        if len(body.split()) < 5 or _MARKER.search(body) or body.endswith(":") or body.isupper():
+        if len(body.split()) < 5 or MARKER.search(body) or body.endswith(":") or body.isupper():
             continue
         if numbered and len(body.split()) <= 10 and not body.endswith("."):
             continue  # a numbered heading ("1.3. Phân quyền, phân cấp trong lĩnh vực tư pháp")
@@ -83,7 +80,7 @@ def verify_generated(text: str, hits: list[Hit], *, check_figures: bool = True,
             })
             if c.status == "verified":
                 c.status = "unknown"  # in the registry, but not supported by the sources given
-    for m in _MARKER.finditer(text):
+    for m in MARKER.finditer(text):
         n = int(m.group(1))
         if not 1 <= n <= len(hits):
             findings.append({
@@ -118,37 +115,17 @@ def _citation_parts(citations) -> list[tuple[int, int]]:
     return spans
 
 
-# The word after a figure is its unit ("412 việc", "23 cặp", "90 trường hợp") unless it is one of these.
-_NOT_UNITS = frozenset("và hoặc đến tới trong của so với là tại trên theo từ cho thì mà được đã nay này đó".split())
-# (A "(chưa xác minh)" mark already inserted after the number is skipped: the unit follows it.)
-_WORD_AFTER = re.compile(r"(?:\s*\(" + UNVERIFIED + r"\))?\s*(%|[^\W\d_]+)")
-
-
-def _unit_after(text: str, end: int) -> str | None:
-    m = _WORD_AFTER.match(text, end)
-    if not m:
-        return None
-    word = m.group(1).lower()
-    return None if word in _NOT_UNITS else word
-
-
-def figures_with_units(text: str) -> list[tuple[str, str | None]]:
-    """(figure, unit) pairs in the text: ("08", "người"), ("69,2", "%"); unit None when no word
-    follows. Dates and document numbers are not figures."""
-    return [(m.group(1), _unit_after(text, m.end(1))) for m in _FIGURE.finditer(text)]
-
-
 def _figure_findings(text: str, hits: list[Hit], citations) -> list[dict]:
     spans = _citation_parts(citations)
     source_text = " ".join(nfc(h.text) for h in hits)
     source_figures: dict[str, set[str | None]] = {}
-    for m in _FIGURE.finditer(source_text):
-        source_figures.setdefault(m.group(1), set()).add(_unit_after(source_text, m.end(1)))
+    for m in FIGURE.finditer(source_text):
+        source_figures.setdefault(m.group(1), set()).add(unit_after(source_text, m.end(1)))
     spans.sort()
     span_starts = [s for s, _ in spans]
     out = []
     line_start, scanned = 0, 0
-    for m in _FIGURE.finditer(text):
+    for m in FIGURE.finditer(text):
         value = m.group(1)
         k = bisect.bisect_right(span_starts, m.start(1)) - 1
         if k >= 0 and any(s <= m.start(1) < e for s, e in spans[max(0, k - 8):k + 1]):
@@ -162,9 +139,9 @@ def _figure_findings(text: str, hits: list[Hit], citations) -> list[dict]:
         at_line_start = m.start() - line_start <= BEFORE_WINDOW and not before.strip()
         if at_line_start and text[m.end(1):m.end(1) + 1] in (".", ")"):
             continue  # outline numbering ("1.", "2)") at the start of a line
-        if _MARKER.match(text, max(0, m.start() - 1)) or _ORDINAL_BEFORE.search(before):
+        if MARKER.match(text, max(0, m.start() - 1)) or _ORDINAL_BEFORE.search(before):
             continue  # [n] markers, "Điều 7", "mục 1", "năm 2025" are not figures
-        unit = _unit_after(text, m.end(1))
+        unit = unit_after(text, m.end(1))
         units = source_figures.get(value)
         if units is not None and (unit is None or unit in units or units == {None}):
             continue

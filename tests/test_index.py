@@ -4,7 +4,7 @@ import pytest
 
 from assistant.config import get_settings
 from assistant.documents import Chunk
-from assistant.index import Index, IndexError_, IngestBusy, chunk_id
+from assistant.index import Index, IndexUnavailable, IngestBusy, chunk_id
 from assistant.manifest import DocumentRecord
 
 DOC_CHUNKS = [
@@ -90,7 +90,7 @@ def test_refuses_vectors_from_another_embedder(data_dir):
         def embed_query(self, text):
             return np.zeros(384, dtype=np.float32)
 
-    with pytest.raises(IndexError_, match="không thể trộn|Không thể trộn"):
+    with pytest.raises(IndexUnavailable, match="không thể trộn|Không thể trộn"):
         Index(embedder=OtherEmbedder())
 
 

@@ -21,7 +21,8 @@ import pytest
 
 from assistant.config import Settings
 from assistant.index import Index, IngestBusy
-from assistant.ingestion import Progress, ingest_paths
+from assistant.ingestion import ingest_paths
+from assistant.progress import Progress
 from assistant.retrieval import retrieve
 
 from .conftest import assert_consistent, write_reports
