@@ -5,8 +5,9 @@
     for f in result.findings: print(f.severity, f.code, f.text, f.suggestion)
 
 One verb per module: normalise (số/ký hiệu), find (citations with spans), resolve (Registry),
-check (findings), header (a document's own header), format (NĐ 30/2020 citation style).
-Rule tables live in ./data/*.json.
+header (a document's own header), format (NĐ 30/2020 citation style), titles (trích yếu
+likeness). check runs one module per check: check_header, check_duplicates, check_registry
+(citations vs registry and NĐ 30/2020), check_sums. Rule tables live in ./data/*.json.
 """
 from .check import CheckResult, Finding, check_text
 from .find import Citation, find_citations

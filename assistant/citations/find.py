@@ -16,9 +16,8 @@ from assistant.text import nfc
 from . import patterns as P
 from .normalise import parse_number
 
-# Inline patterns, compiled once at import.
-_RX1 = re.compile(r"\d+$")
-_RX2 = re.compile(r"(?:19|20)\d\d")
+_TERM_DIGITS = re.compile(r"\d+$")          # "QH15" -> "QH"
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 @dataclass
@@ -97,7 +96,7 @@ def _trim_number(t: str, start: int, end: int) -> int:
         tail = raw[last.end():]
         if "/" in tail or "-" in tail:
             return start + len(raw)
-        letters = _RX1.sub("", tail)
+        letters = _TERM_DIGITS.sub("", tail)
         if P.fkey(letters) in P.KNOWN_CODE_FOLDS:
             return start + len(raw)
         raw = raw[:last.start()]
@@ -224,10 +223,10 @@ def find_citations(text: str) -> list[Citation]:
     """Every document citation in `text`; spans are offsets into nfc(text)."""
     t = nfc(text)
     s = P.shadow(t)
-    return _find(t, s)
+    return find_in(t, s)
 
 
-def _find(t: str, s: str) -> list[Citation]:
+def find_in(t: str, s: str) -> list[Citation]:
     # Pass 1: anchors with their type words.
     anchors = []
     for m in P.NUMBER_RE.finditer(s):
@@ -254,7 +253,7 @@ def _find(t: str, s: str) -> list[Citation]:
             if tb is not None:
                 if not tb[0].bare_ok or P.BARE_REJECT_NEXT_RE.match(s, ne):
                     continue
-                if _RX2.fullmatch(s[ns:ne]) and not s[tb[2]:ns].strip(" :"):
+                if _YEAR.fullmatch(s[ns:ne]) and not s[tb[2]:ns].strip(" :"):
                     continue  # "Luật … 2025": a year, not a number
             elif prev is not None and prev.form == "bare" and P.CONTINUATION_RE.fullmatch(s, prev.end, ne):
                 tb = None

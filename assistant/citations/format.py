@@ -9,13 +9,10 @@ import re
 from datetime import date
 
 from .normalise import parse_number
-from .patterns import QH_TYPES  # noqa: F401  (kept for callers that format by type family)
 from .resolve import RegistryEntry
 
-# Inline patterns, compiled once at import.
-_RX1 = re.compile(r"(.*?)\s*\((.*?)\)\s*$")
-_RX2 = re.compile(r"\s*\([^)]*\)\s*$")
-
+_ORG_AND_ROLE = re.compile(r"(.*?)\s*\((.*?)\)\s*$")   # "Bộ Tư pháp (Bộ trưởng)"
+_TRAILING_NOTE = re.compile(r"\s*\([^)]*\)\s*$")
 
 _BY_NAME = ("Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp")
 
@@ -30,7 +27,7 @@ def format_date(d: date) -> str:
 def _issuer(entry: RegistryEntry) -> str | None:
     if not entry.issuer:
         return None
-    m = _RX1.match(entry.issuer)
+    m = _ORG_AND_ROLE.match(entry.issuer)
     if m:  # "Bộ Tư pháp (Bộ trưởng)" -> "Bộ trưởng Bộ Tư pháp"
         org, role = m.groups()
         return f"{role} {org}" if role and len(role.split()) <= 3 else org
@@ -38,7 +35,7 @@ def _issuer(entry: RegistryEntry) -> str | None:
 
 
 def _title_phrase(title: str) -> str:
-    title = _RX2.sub("", title.strip())
+    title = _TRAILING_NOTE.sub("", title.strip())
     first = title.split(" ", 1)[0]
     if first.isupper() and len(first) > 1:  # acronym: keep
         return title
@@ -46,7 +43,7 @@ def _title_phrase(title: str) -> str:
 
 
 def law_name(entry: RegistryEntry) -> str:
-    title = _RX2.sub("", (entry.title or "").strip())
+    title = _TRAILING_NOTE.sub("", (entry.title or "").strip())
     kind = entry.doc_type or "Luật"
     if not title.lower().startswith(kind.lower()):
         title = f"{kind} {title}"

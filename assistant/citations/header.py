@@ -12,23 +12,23 @@ from datetime import date
 from assistant.text import nfc
 
 from . import patterns as P
+from .find import find_citations
 from .normalise import parse_number
 
 HEADER_LINES = 60
-# Inline patterns, compiled once at import.
-_RX1 = re.compile(r"(?<!\s)\s+—\s+")  # starts at a run of spaces only: linear
-_RX2 = re.compile(r"-{3,}|:?-+:?")
-_RX3 = re.compile(r"[a-z_]+")
-_RX4 = re.compile(r"[/-]")
-_RX5 = re.compile(r"^[\s:]+")
-_RX6 = re.compile(r"\s*\d")
-_RX7 = re.compile(r"^[\s—–:-]+")
-_RX8 = re.compile(r"/\s*([A-Za-zĐđ]+)")
-_RX9 = re.compile(r"-\s*([A-Za-zĐđ]+)\s*/")
-_RX10 = re.compile(r"[-/]\s*([A-Za-zĐđ]+)\s*$")
-_RX11 = re.compile(r"\s*\(.*?\)")
-_RX12 = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_RX13 = re.compile(r"[A-Za-z]{4,} (?:the|from|wording|reconstructed)")
+_EM_DASH_BREAK = re.compile(r"(?<!\s)\s+—\s+")  # "CHÍNH PHỦ — CỘNG HÒA …" on one line; linear
+_TABLE_RULE = re.compile(r"-{3,}|:?-+:?")          # a Markdown table's |---|:-:| cell
+_FRONT_KEY = re.compile(r"[a-z_]+")
+_NUMBER_SEPARATOR = re.compile(r"[/-]")
+_LEADING_COLON = re.compile(r"^[\s:]+")
+_STARTS_WITH_DIGIT = re.compile(r"\s*\d")
+_LEADING_DASHES = re.compile(r"^[\s—–:-]+")
+_CODE_AFTER_SLASH = re.compile(r"/\s*([A-Za-zĐđ]+)")          # state form: "/QĐ"
+_CODE_BEFORE_SLASH = re.compile(r"-\s*([A-Za-zĐđ]+)\s*/")     # party form: "-KH/"
+_LAST_CODE = re.compile(r"[-/]\s*([A-Za-zĐđ]+)\s*$")
+_PARENTHESISED_NOTE = re.compile(r"\s*\(.*?\)")
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_ENGLISH_NOTE = re.compile(r"[A-Za-z]{4,} (?:the|from|wording|reconstructed)")  # an editor's note, not a title
 
 
 _FRONT = re.compile(r"\A\s*---\n(.*?)\n---\n", re.DOTALL)
@@ -46,9 +46,9 @@ def _lines(text: str) -> list[str]:
     for raw in text.splitlines():
         cells = [raw] if "|" not in raw else [c for c in raw.split("|")]
         for cell in cells:
-            for part in _RX1.split(cell):
+            for part in _EM_DASH_BREAK.split(cell):
                 line = _MARKUP.sub("", part.strip()).strip()
-                if _RX2.fullmatch(line):
+                if _TABLE_RULE.fullmatch(line):
                     line = ""
                 out.append(line)
     return out
@@ -61,7 +61,7 @@ def _front_matter(text: str) -> tuple[dict, str]:
     meta = {}
     for line in m.group(1).splitlines():
         k, sep, v = line.partition(":")
-        if sep and _RX3.fullmatch(k.strip()):
+        if sep and _FRONT_KEY.fullmatch(k.strip()):
             meta[k.strip()] = v.strip().strip('"')
     return meta, text[m.end():]
 
@@ -98,12 +98,12 @@ def read_header(text: str) -> dict:
     for i, f in enumerate(folded):
         if number_idx is None:
             m = _NUMBER_LINE.match(f)
-            if m and (m.group("num") is None or _RX4.search(m.group("num") or "")):
+            if m and (m.group("num") is None or _NUMBER_SEPARATOR.search(m.group("num") or "")):
                 number_idx = i
                 raw = lines[i][len(lines[i]) - len(f) + (m.start("num") if m.group("num") else len(f)):] if m.group("num") else ""
-                raw = _RX5.sub("", raw)
+                raw = _LEADING_COLON.sub("", raw)
                 mm = P.NUMBER_RE.search(P.shadow(raw))
-                if mm and mm.lastgroup != "bare" and _RX6.match(raw):
+                if mm and mm.lastgroup != "bare" and _STARTS_WITH_DIGIT.match(raw):
                     out["number"] = parse_number(raw[mm.start():mm.end()]).number
         if date_idx is None and len(f) < 100 and _DATE_LINE.match(f):
             m = _DATE_IN_LINE.search(f)
@@ -145,7 +145,7 @@ def read_header(text: str) -> dict:
             kind_idx = i
             out["kind"] = tt[0]
             rest = ln.split(None, len(folded[i].split()) - len(tt[1].split()))[-1] if tt[1] else ""
-            rest = _RX7.sub("", rest)
+            rest = _LEADING_DASHES.sub("", rest)
             if out["kind"] in ("Luật", "Bộ luật", "Pháp lệnh") and rest:
                 out["title"] = f"{out['kind']} {_sentence_case(rest)[0].upper()}{rest.lower()[1:]}"
             elif rest:
@@ -168,7 +168,6 @@ def read_header(text: str) -> dict:
 
     # A "# Nghị định số 134/2025/NĐ-CP ngày 12/6/2025 …" heading names the document too.
     if out["number"] is None or out["kind"] is None:
-        from .find import find_citations
         for ln in lines[:8]:
             cites = [c for c in find_citations(ln) if c.number and c.form in ("state", "party")]
             if cites and cites[0].start == 0:
@@ -184,12 +183,12 @@ def read_header(text: str) -> dict:
             names = P.TYPES_BY_CODE.get(P.fkey(parts.type_code))
             out["kind"] = sorted(names)[0] if names and len(names) == 1 else out["kind"]
     if out["kind"] is None and number_idx is not None:
-        m = _RX8.search(lines[number_idx]) or _RX9.search(lines[number_idx])
+        m = _CODE_AFTER_SLASH.search(lines[number_idx]) or _CODE_BEFORE_SLASH.search(lines[number_idx])
         if m and P.fkey(m.group(1)) in P.TYPES_BY_CODE and len(P.TYPES_BY_CODE[P.fkey(m.group(1))]) == 1:
             out["kind"] = next(iter(P.TYPES_BY_CODE[P.fkey(m.group(1))]))
     if out["issuer"] is None and number_idx is not None:
         # No issuer block (e.g. text extracted without the left column): name it from the ký hiệu.
-        m = _RX10.findall(lines[number_idx])
+        m = _LAST_CODE.findall(lines[number_idx])
         if m and P.fkey(m[-1]) in P.ISSUER_BY_CODE:
             out["issuer"] = P.ISSUER_BY_CODE[P.fkey(m[-1])].name
 
@@ -200,13 +199,13 @@ def read_header(text: str) -> dict:
         if out["kind"] is None and meta.get("loai"):
             out["kind"] = meta["loai"]
         if out["issuer"] is None and meta.get("co_quan_ban_hanh"):
-            out["issuer"] = _RX11.sub("", meta["co_quan_ban_hanh"])
+            out["issuer"] = _PARENTHESISED_NOTE.sub("", meta["co_quan_ban_hanh"])
         if out["date"] is None:
-            m = _RX12.match(meta.get("ngay_ban_hanh", "") or meta.get("ngay_thong_qua", ""))
+            m = _DMY.match(meta.get("ngay_ban_hanh", "") or meta.get("ngay_thong_qua", ""))
             if m:
                 out["date"] = date(int(m[3]), int(m[2]), int(m[1]))
         ty = meta.get("trich_yeu", "")
-        if ty and not _RX13.search(ty) and (
+        if ty and not _ENGLISH_NOTE.search(ty) and (
                 out["title"] is None or P.fkey(out["title"]) in P.fkey(ty) or P.fkey(ty) in P.fkey(out["title"])):
             out["title"] = ty
     return out

@@ -19,22 +19,19 @@ from .patterns import (
     shadow,
 )
 
-# Inline patterns, compiled once at import.
-_RX1 = re.compile(r"(\D+?)(\d*)")
-_RX2 = re.compile(r"([/-])")
-_RX3 = re.compile(r"\d+$")
-_RX4 = re.compile(r"\d+(/\d{4})?")
-_RX5 = re.compile(r"(\d+)-([^/]+)/(.+)")
-_RX6 = re.compile(r"((?:19|20)\d\d)/(.*)")
-
-
+_LETTERS_THEN_DIGITS = re.compile(r"(\D+?)(\d*)")    # "QH15" -> ("QH", "15")
+_SEPARATOR = re.compile(r"([/-])")
+_TERM_DIGITS = re.compile(r"\d+$")
+_BARE_NUMBER = re.compile(r"\d+(/\d{4})?")          # "173", "15/2014"
+_PARTY_NUMBER = re.compile(r"(\d+)-([^/]+)/(.+)")    # "128-KH/ĐU"
+_YEAR_GROUP = re.compile(r"((?:19|20)\d\d)/(.*)")    # "2025/NĐ-CP" after the serial
 _SPACES_AROUND = re.compile(r"\s*([/-])\s*")
 _WS = re.compile(r"\s+")
 
 
 def _canonical_code(token: str) -> str:
     """'nđ' -> 'NĐ', 'ND' -> 'NĐ', 'TTG' -> 'TTg', 'qh15' -> 'QH15'; unknown codes upper-cased."""
-    m = _RX1.fullmatch(token)
+    m = _LETTERS_THEN_DIGITS.fullmatch(token)
     if not m:
         return token
     letters, digits = m.groups()
@@ -59,7 +56,7 @@ def normalise_number(raw: str) -> str:
     """
     text = _WS.sub(" ", nfc(raw).strip())
     text = _SPACES_AROUND.sub(r"\1", text)
-    parts = _RX2.split(text)
+    parts = _SEPARATOR.split(text)
     out = []
     for part in parts:
         if part in ("/", "-") or part.isdigit() or not part:
@@ -93,17 +90,17 @@ class NumberParts:
 
 
 def _issuer_code(group: str) -> str:
-    letters = _RX3.sub("", group)
+    letters = _TERM_DIGITS.sub("", group)
     return letters
 
 
 @lru_cache(maxsize=8192)
 def parse_number(raw: str) -> NumberParts:
     number = normalise_number(raw)
-    if _RX4.fullmatch(number):
+    if _BARE_NUMBER.fullmatch(number):
         serial, _, year = number.partition("/")
         return NumberParts(number, serial, int(year) if year else None, "bare", None, None, ())
-    m = _RX5.match(number)
+    m = _PARTY_NUMBER.match(number)
     if m:  # Party: 128-KH/ĐU
         serial, type_code, issuer = m.groups()
         groups = tuple(CODE_GROUP_RE.findall(issuer))
@@ -111,7 +108,7 @@ def parse_number(raw: str) -> NumberParts:
                            _issuer_code(groups[0]) if groups else None, (type_code, *groups))
     serial, _, rest = number.partition("/")
     year = None
-    m = _RX6.match(rest)
+    m = _YEAR_GROUP.match(rest)
     if m:
         year, rest = int(m.group(1)), m.group(2)
     groups = tuple(g for g in rest.split("-") if g)

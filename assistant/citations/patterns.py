@@ -137,6 +137,7 @@ NUMBER_RE = re.compile(
     rf")(?![\w/])"
 )
 CODE_GROUP_RE = re.compile(r"[^\W\d_]+\d*|\d+")
+SPACED_SEPARATOR_RE = re.compile(r"\s[/-]|[/-]\s")  # "80 / BC", "NĐ - CP"
 
 DATE_RE = re.compile(
     r"[ ,]{0,3}(?:\(|, )?(?:(?:ban hanh|ky|thong qua) {1,2})?(?:vao )?ngay {0,3}(?:"
@@ -167,10 +168,6 @@ CONTINUATION_RE = re.compile(r" {0,2}(?:,|va|hoac) {1,2}(?:so {1,2})?(?P<n>\d{1,
 
 # Laws cited by name: "Luật Hộ tịch năm 2014". Anchored on the literal word (fast prefix search).
 LAW_RE = re.compile(r"(?<![a-z])(?P<type>bo luat|luat|phap lenh) (?=\w)")
-LAW_NAME_STOP = re.compile(
-    r"[,;.:()\n\"“”]|(?<![a-z])(?:nam|ngay|so|va|tren|tai|theo|da|duoc|de|nham|doi voi|cho|khi|la|voi|"
-    r"sua doi|hien hanh|nay|thi)(?![a-z])"
-)
 
 DUPLICATE_RULES = []
 for _rule in RULES["duplicate_phrases"]:
@@ -183,9 +180,7 @@ SUM_QTY_RE = re.compile(rf"(?<![\w.,/])(?P<n>{_NUM})(?![\w/]|[.,]\d) {{1,2}}(?P<
 SUM_TRIGGER_RE = re.compile(r"(?<![a-z])trong do(?![a-z])")
 SUM_WINDOW = int(RULES["sum_window_chars"])
 
-# Header lines (the report's own number and date).
-OWN_NUMBER_LINE_RE = re.compile(r"^[ \t*|#>_]*(?:[a-z ]{0,20})?so\b", re.MULTILINE)
-HEADER_NUMBER_RE = re.compile(r"^[ \t*|#>_]*(?:(?:luat|phap lenh|bo luat) )?so(?P<colon> {0,3}:?)(?P<rest>[^\n|]*)", re.MULTILINE)
+# The report's own date line.
 HEADER_DATE_RE = re.compile(
     r"(?P<place>[^\W\d_][^\n,|]{0,60}), {0,3}ngay(?P<d> {1,10}|[ \t]*\S{1,4}[ \t]*) {0,3}thang(?P<m> {1,10}|[ \t]*\S{1,4}[ \t]*) {0,3}nam {0,3}(?P<y>\d{4})"
 )

@@ -16,24 +16,21 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from assistant.config import PROJECT_ROOT
+from assistant.config import PROJECT_ROOT, get_settings
 
 from .normalise import parse_number
 from .patterns import fkey
 
 REGISTRY_PATH = PROJECT_ROOT / "corpus" / "registry.json"
 
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DMY_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_PARENTHESISED = re.compile(r"\(.*?\)")
+_LAW_TYPE_WORD = re.compile(r"^(bo luat|luat|phap lenh) ")
+_NOT_KEY_CHAR = re.compile(r"[^a-z0-9 ]")
+_ENGLISH_TITLE_NOTE = re.compile(r"\s*\((?=[^)]*[A-Za-z]{4,} (?:the|from|wording|English|reconstructed))([^)]*)\)\s*$")
+
 # Which entry wins when two layers know the same number.
-# Inline patterns, compiled once at import.
-_RX1 = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_RX2 = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_RX3 = re.compile(r"\(.*?\)")
-_RX4 = re.compile(r"^(bo luat|luat|phap lenh) ")
-_RX5 = re.compile(r"[^a-z0-9 ]")
-_RX6 = re.compile(r"\s*\((?=[^)]*[A-Za-z]{4,} (?:the|from|wording|English|reconstructed))([^)]*)\)\s*$")
-_RX7 = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
-
-
 _PRIORITY = {"verified": 0, "user": 1, "from-secondary-source": 2, "corpus": 3}
 
 
@@ -87,10 +84,10 @@ def _to_date(value) -> date | None:
     if isinstance(value, date):
         return value
     s = str(value).strip()
-    m = _RX1.match(s)
+    m = _ISO_DATE.match(s)
     if m:
         return date(int(m[1]), int(m[2]), int(m[3]))
-    m = _RX2.match(s)
+    m = _DMY_DATE.match(s)
     if m:
         return date(int(m[3]), int(m[2]), int(m[1]))
     return None
@@ -218,9 +215,9 @@ class Registry:
 
 
 def law_key(name: str) -> str:
-    k = fkey(_RX3.sub(" ", name))
-    k = _RX4.sub("", k)
-    return _RX5.sub("", k).strip()
+    k = fkey(_PARENTHESISED.sub(" ", name))
+    k = _LAW_TYPE_WORD.sub("", k)
+    return _NOT_KEY_CHAR.sub("", k).strip()
 
 
 def _read_entries(path: Path, default_confidence: str) -> list[RegistryEntry]:
@@ -235,7 +232,6 @@ def _read_entries(path: Path, default_confidence: str) -> list[RegistryEntry]:
 def load_registry(settings=None) -> Registry:
     """corpus/registry.json plus the user's entries in settings.local_registry_path."""
     if settings is None:
-        from assistant.config import get_settings
         settings = get_settings()
     local = Path(settings.local_registry_path)
     entries = _read_entries(REGISTRY_PATH, "from-secondary-source")
@@ -249,7 +245,6 @@ _CACHE: dict = {}
 
 def default_registry() -> Registry:
     """Shipped registry + local entries, reloaded when either file changes (for check_text)."""
-    from assistant.config import get_settings
     settings = get_settings()
     paths = (REGISTRY_PATH, Path(settings.local_registry_path))
     stamp = tuple(p.stat().st_mtime_ns if p.exists() else None for p in paths)
@@ -262,7 +257,7 @@ def default_registry() -> Registry:
 # -- building corpus/registry.json from the shared research file --------------------------------
 
 def registry_from_shared(data: dict) -> list[dict]:
-    """Convert /work/shared/data/decree_registry.json entries: ISO dates, English notes split off.
+    """Convert ../shared/data/decree_registry.json entries (the research file): ISO dates, English notes split off.
 
     Confidence is copied as is: a `from-secondary-source` entry is never promoted.
     """
@@ -270,7 +265,7 @@ def registry_from_shared(data: dict) -> list[dict]:
     for e in data["entries"]:
         title = e.get("title") or ""
         title_note = None
-        m = _RX6.search(title)
+        m = _ENGLISH_TITLE_NOTE.search(title)
         if m:
             title_note, title = m.group(1), title[:m.start()].strip()
         eff_raw = e.get("effective_date")
@@ -287,7 +282,7 @@ def registry_from_shared(data: dict) -> list[dict]:
         }
         if title_note:
             row["title_note"] = title_note
-        if eff_raw and eff and not _RX7.fullmatch(str(eff_raw).strip()):
+        if eff_raw and eff and not _DMY_DATE.fullmatch(str(eff_raw).strip()):
             row["effective_note"] = str(eff_raw)
         out.append(row)
     return out
