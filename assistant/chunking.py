@@ -147,6 +147,9 @@ class _Classifier:
         return self.heading(line) is not None
 
 
+legal_heading = _Classifier("legal").heading  # public: assistant.tasks reads headings the way chunking does
+
+
 def _report_heading(clean: str, md: bool) -> dict | None:
     if _RE_NOI_NHAN.match(clean) and len(clean) <= 12:  # the signature block is not the last section
         return {"kind": "h", "level": 0, "label": "Nơi nhận", "title": "", "clean": clean, "closing": True}

@@ -1,0 +1,286 @@
+"""Extraction: the Điều / khoản / điểm of a legal text that give the commune level a task.
+
+A clause counts when a commune actor (data/actors.json) is the one who acts — the subject of a task
+verb ("Ủy ban nhân dân cấp xã có trách nhiệm …"), the holder of a competence ("… thuộc thẩm quyền
+của Chủ tịch Ủy ban nhân dân cấp xã", "… do Ủy ban nhân dân cấp xã thực hiện"), the body designated
+("… bao gồm: Chủ tịch, Phó Chủ tịch Ủy ban nhân dân cấp xã") or the receiver of work handed over
+("chuyển giao cho Ủy ban nhân dân cấp xã"). A mention as owner, place, partner or addressee ("cộng
+tác viên của …", "tại …", "phối hợp với …", "báo cáo …"), inside a condition ("Trường hợp … tại Ủy
+ban nhân dân cấp xã, …") or in a scope/definition article is not a task (data/negatives.json).
+
+A khoản whose lead-in gives the task ("Ủy ban nhân dân cấp xã có trách nhiệm:") lists one task per
+điểm; a khoản or điểm that opens with its verb ("2. Tổ chức thực hiện …") takes its actor from the
+article's lead-in or title ("Nhiệm vụ, quyền hạn của Chủ tịch Ủy ban nhân dân cấp xã").
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from assistant.citations import RegistryEntry, format_citation, normalise_number, read_header
+from assistant.citations.resolve import Registry, default_registry
+from assistant.documents import Document
+from assistant.text import CLAUSE_BREAK, fold
+
+from .register import Task, TaskRegister
+from .rules import Rules, field_rules, fold_keep_offsets, rules_for
+from .structure import Article, Clause, Heading, parse_legal
+
+# Where the words after an actor stop counting: the end of its sentence or clause.
+AFTER_STOP = re.compile(r"[;:\n]|\.(?:\s|$)")
+FIELD_SEPARATORS = re.compile(r"\s*[,;]\s*")
+EDGE_PUNCTUATION = " .,:;-–—()"
+
+
+# ---------------------------------------------------------------------------- the actor of a clause
+
+
+def task_actor(text: str, rules: Rules, folded: str | None = None) -> str | None:
+    """The commune actor given a task in `text`, as written; None when no commune actor acts there."""
+    folded = fold_keep_offsets(text) if folded is None else folded
+    for m in rules.actor.finditer(folded):
+        if _acts(text, folded, m.start(), m.end(), rules):
+            return text[m.start():m.end()]
+    return None
+
+
+def _acts(text: str, folded: str, start: int, end: int, rules: Rules) -> bool:
+    lo = max(0, start - rules.window_before)
+    before = folded[lo:start]
+    # A condition ("Trường hợp … tại Ủy ban nhân dân cấp xã …") still open before the actor.
+    breaks = [m.end() for m in CLAUSE_BREAK.finditer(before)]
+    opening = text[lo + (breaks[-1] if breaks else 0):start]
+    conditions = list(rules.condition.finditer(opening))
+    if conditions and not rules.condition_end.search(opening, conditions[-1].end()):
+        return False
+    m = rules.indirect_before.search(before)
+    if m:
+        return not rules.negation.search(before[max(0, m.start() - 8):m.start()])
+    if rules.designation_before.search(before):
+        return True
+    if rules.blocked_before.search(before):
+        return False
+    after = folded[end:end + rules.window_after]
+    stop = AFTER_STOP.search(after)
+    if stop:
+        after = after[:stop.start()]
+    verb = rules.verb.search(after)
+    return bool(verb) and not rules.negation.search(after, 0, verb.start())
+
+
+def _title_actor(title: str, rules: Rules) -> str | None:
+    """'Nhiệm vụ, quyền hạn của Chủ tịch Ủy ban nhân dân cấp xã' -> the actor its khoản share."""
+    folded = fold_keep_offsets(title)
+    for m in rules.actor.finditer(folded):
+        if rules.title_owner_before.search(folded, 0, m.start()):
+            return title[m.start():m.end()]
+    return None
+
+
+def _opens_with_verb(text: str, rules: Rules) -> bool:
+    return bool(rules.verb_at_start.match(fold_keep_offsets(text[:80])))
+
+
+# ---------------------------------------------------------------------------- fields
+
+
+def _sentence_case(text: str) -> str:
+    text = " ".join(text.split()).strip(EDGE_PUNCTUATION)
+    if text and sum(c.isupper() for c in text) >= 0.9 * sum(c.isalpha() for c in text):
+        text = text.lower()
+    return text[:1].upper() + text[1:]
+
+
+def heading_fields(title: str) -> list[str]:
+    """'… TRONG LĨNH VỰC HÒA GIẢI Ở CƠ SỞ, BỒI THƯỜNG NHÀ NƯỚC' -> ['Hòa giải ở cơ sở', 'Bồi thường nhà nước'];
+    'QUẢN LÝ VĂN BẢN' -> ['Quản lý văn bản']; 'QUY ĐỊNH CHUNG' -> [] (generic)."""
+    fr = field_rules()
+    folded = fold_keep_offsets(title)
+    cut = folded.rfind(fr["marker"] + " ")
+    if cut >= 0:
+        rest = title[cut + len(fr["marker"]) + 1:]
+        return [_sentence_case(p) for p in FIELD_SEPARATORS.split(rest) if p.strip(EDGE_PUNCTUATION)]
+    name = _sentence_case(title)
+    return [] if not name or fold(name) in fr["generic"] else [name]
+
+
+def document_field(title: str | None) -> str:
+    """The field a document's title names: '… trong lĩnh vực quản lý nhà nước của Bộ Tư pháp' ->
+    'Quản lý nhà nước của Bộ Tư pháp'; 'Về công tác văn thư' -> 'Công tác văn thư'."""
+    if not title:
+        return "Chưa rõ lĩnh vực"
+    folded = fold_keep_offsets(title)
+    for marker in field_rules()["title_markers"]:
+        i = folded.find(marker + " ")
+        if i >= 0 and (i == 0 or not folded[i - 1].isalnum()):
+            return _sentence_case(title[i + len(marker) + 1:])
+    return _sentence_case(title)
+
+
+def _phrase_in(phrase: str, folded_text: str) -> int:
+    """Position of a field name (folded, whole words) in folded text, or -1."""
+    m = re.search(r"(?<!\w)" + re.escape(fold(phrase)) + r"(?!\w)", folded_text)
+    return m.start() if m else -1
+
+
+def _leading_words(phrase: str, n: int = 2) -> str:
+    return " ".join(phrase.split()[:n])
+
+
+class _Fields:
+    """The field of each task: the Mục's, else the Chương's 'lĩnh vực'; for a heading naming two
+    fields, the one the article's title (else text) names, else the one the chapter was on; in a
+    generic chapter (Điều khoản thi hành), the field the clause names, else the document's."""
+
+    def __init__(self, headings: list[Heading], doc_field: str):
+        self.doc_field = doc_field
+        self._parts: dict[int, list[str]] = {id(h): heading_fields(h.title) for h in headings}
+        self._current: dict[int, str] = {}
+        known: dict[str, str] = {}
+        for parts in self._parts.values():
+            for p in parts:
+                known.setdefault(fold(p), p)
+        self.known = list(known.values())
+
+    def _heading_parts(self, h: Heading | None) -> list[str]:
+        return self._parts.get(id(h), []) if h is not None else []
+
+    def for_article(self, art: Article) -> str | None:
+        """The article's field, or None when it sits in a generic chapter (decided per clause)."""
+        for h in (art.section, art.chapter):
+            parts = self._heading_parts(h)
+            if len(parts) == 1:
+                return parts[0]
+            if parts:
+                title = fold_keep_offsets(art.title)
+                body = fold_keep_offsets(" ".join(c.text for c in art.clauses))
+                for text in (title, body):
+                    hits = [p for p in parts if _phrase_in(_leading_words(p), text) >= 0]
+                    if len(hits) == 1:
+                        self._current[id(h)] = hits[0]
+                        return hits[0]
+                return self._current.get(id(h), ", ".join(parts))
+        return None
+
+    def for_text(self, text: str) -> str:
+        folded = fold_keep_offsets(text)
+        found = [(pos, -len(p), p) for p in self.known if (pos := _phrase_in(p, folded)) >= 0]
+        return min(found)[2] if found else self.doc_field
+
+
+# ---------------------------------------------------------------------------- the document
+
+
+def _header_date(value) -> date | None:
+    if isinstance(value, date):
+        return value
+    m = re.fullmatch(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*", str(value or ""))
+    if m:
+        try:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        except ValueError:
+            return None
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def document_info(doc: Document, registry: Registry | None = None) -> dict:
+    """number, doc_type, date (ISO), issuer, title and citation: the registry's entry when it knows
+    the document's number (its exact title), else the document's own header."""
+    head = read_header(doc.text[:6000]) or {}
+    front = doc.meta.get("front_matter") or {}
+    raw_number = head.get("number") or front.get("number") or front.get("so_hieu")
+    number = None
+    if raw_number:
+        try:
+            number = normalise_number(str(raw_number))
+        except Exception:  # noqa: BLE001 - an unreadable number is no number
+            number = None
+    registry = registry or default_registry()
+    entry = registry.lookup(number) if number else None
+    if entry is None:
+        issuer = head.get("issuer") or front.get("issuer") or front.get("co_quan_ban_hanh")
+        if issuer and issuer.isupper():
+            issuer = _sentence_case(issuer)
+        entry = RegistryEntry(number=number or "", doc_type=head.get("kind") or front.get("type") or front.get("loai"),
+                              issuer=issuer, date=_header_date(head.get("date") or front.get("date")
+                                                               or front.get("ngay_ban_hanh")),
+                              title=head.get("title") or front.get("title") or front.get("trich_yeu"),
+                              confidence="corpus")
+        from_registry = False
+    else:
+        from_registry = True
+    info = {"number": entry.number or None, "doc_type": entry.doc_type, "date": entry.date.isoformat() if entry.date
+            else None, "issuer": entry.issuer, "title": entry.title, "from_registry": from_registry}
+    info["citation"] = format_citation(entry) if entry.number else (entry.title or "")
+    return info
+
+
+# ---------------------------------------------------------------------------- the register
+
+
+def extract_tasks(doc: Document, level: str = "xa", *, registry: Registry | None = None) -> TaskRegister:
+    """The register of tasks, powers and duties `doc` gives to the commune level."""
+    rules = rules_for(level)
+    legal = parse_legal(doc)
+    info = document_info(doc, registry)
+    fields = _Fields(legal.headings, document_field(info.get("title")))
+    tasks: list[Task] = []
+    negative = rules.negative_title
+    for art in legal.articles:
+        if negative.search(fold_keep_offsets(art.title)):
+            continue
+        tasks.extend(_article_tasks(art, rules, fields))
+    return TaskRegister(document=info, tasks=tasks, source=doc.source, level=level)
+
+
+def _heading_line(h: Heading | None, word: str) -> str:
+    if h is None:
+        return ""
+    return f"{word} {h.num}. {h.title}".strip(" .") if h.title else f"{word} {h.num}"
+
+
+def _article_tasks(art: Article, rules: Rules, fields: _Fields) -> list[Task]:
+    article_field = fields.for_article(art)
+    lead = art.lead
+    lead_actor = task_actor(lead.text, rules) if lead is not None and lead.text else None
+    inherited = lead_actor if lead_actor and lead.text.rstrip().endswith(":") else _title_actor(art.title, rules)
+    rows: list[tuple[Clause, str | None, str, str]] = []  # (clause, point, actor, text)
+    for clause in art.clauses:
+        if clause is lead and art.numbered:
+            if lead_actor and not lead.text.rstrip().endswith(":"):
+                rows.append((clause, None, lead_actor, clause.text))
+            continue
+        rows.extend(_clause_rows(clause, rules, inherited))
+    out = []
+    for clause, point, actor, text in rows:
+        text = text.strip()
+        transfer_text = f"{clause.text}\n{text}" if point else text
+        out.append(Task(
+            article=art.number, clause=clause.number, point=point, actor=" ".join(actor.split()),
+            field=article_field or fields.for_text(text), text=text,
+            new_to_commune=bool(rules.transfer.search(fold_keep_offsets(transfer_text))),
+            title=art.title, chapter=_heading_line(art.chapter, "Chương"), section=_heading_line(art.section, "Mục"),
+            page=art.page))
+    return out
+
+
+def _clause_rows(clause: Clause, rules: Rules, inherited: str | None) -> list[tuple[Clause, str | None, str, str]]:
+    own = task_actor(clause.text, rules) if clause.text else None
+    actor = own or (inherited if clause.text and _opens_with_verb(clause.text, rules) else None)
+    if not clause.points:
+        return [(clause, None, actor, clause.text)] if actor else []
+    lead_in = clause.text.rstrip()
+    if actor and lead_in.endswith(":") and rules.point_list_cue not in fold_keep_offsets(lead_in[-40:]):
+        return [(clause, p.letter, task_actor(p.text, rules) or actor, p.text) for p in clause.points]
+    if actor:  # one task: the lead-in with what it lists
+        whole = "\n".join([clause.text, *(f"{p.letter}) {p.text}" for p in clause.points)])
+        return [(clause, None, actor, whole)]
+    rows = []
+    for p in clause.points:
+        p_actor = task_actor(p.text, rules) or (inherited if _opens_with_verb(p.text, rules) else None)
+        if p_actor:
+            rows.append((clause, p.letter, p_actor, p.text))
+    return rows
