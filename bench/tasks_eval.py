@@ -36,8 +36,14 @@ from assistant.tasks import extract_tasks  # noqa: E402
 from assistant.text import fold, nfc  # noqa: E402
 
 KEY = ROOT / "bench" / "data" / "tasks_key" / "key.json"
-HELDOUT = ROOT / "bench" / "data" / "tasks_key" / "alqac_heldout.json"
+# Held-out national-law articles (labelled by reading; see the files' "about"): the first set was read before
+# the extractor first ran on it, then used to adjust the rules; the second was read after that, before any run.
+HELDOUT = [ROOT / "bench" / "data" / "tasks_key" / "alqac_heldout.json",
+           ROOT / "bench" / "data" / "tasks_key" / "alqac_unseen_v2.json"]
 TIMED = "decrees/nd-120-2025-nd-cp-phan-dinh-tham-quyen-tu-phap.md"
+# How the held-out articles were picked from the corpora (a plain text search, as a reader would).
+COMMUNE_MENTION = re.compile(r"cấp xã|xã, phường, thị trấn|Công an xã|UBND xã|Ủy ban nhân dân xã|Uỷ ban nhân dân cấp xã"
+                             r"|Uỷ ban nhân dân xã", re.IGNORECASE)
 TARGETS = {"clause": (0.90, 0.90), "article": (0.95, 0.95)}
 
 
@@ -95,19 +101,18 @@ def _row(name: str, s: Score) -> str:
             f"{s.a[0] + s.a[2]:>3} {s.a[0] + s.a[1]:>3}  {ap:5.2f} {ar:5.2f}")
 
 
-def heldout(data: Path, verbose: bool) -> None:
-    """The held-out national-law articles: each article is its own document."""
-    key = json.loads(HELDOUT.read_text(encoding="utf-8"))
+def heldout(data: Path, path: Path, verbose: bool) -> None:
+    """Articles of national laws that name the commune level: each article is its own document."""
+    key = json.loads(path.read_text(encoding="utf-8"))
     gold: dict[str, list[dict]] = {}
     for t in key["tasks"]:
         gold.setdefault(t["law"], []).append({**t, "task": True})
-    pattern = re.compile(r"cấp xã|xã, phường, thị trấn|Công an xã|UBND xã|Ủy ban nhân dân xã|Uỷ ban nhân dân cấp xã"
-                         r"|Uỷ ban nhân dân xã", re.IGNORECASE)
+    laws = set(key.get("laws") or [])
     by_law: dict[str, Score] = {}
     total = Score()
     for line in (data / key["corpus"]).read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
-        if not pattern.search(rec["text"]):
+        if not COMMUNE_MENTION.search(rec["text"]) or (laws and rec["law_id"] not in laws):
             continue
         title, _, body = rec["text"].partition("\n")
         text = nfc(f"Điều {rec['article_id']}. {title.strip()}\n\n{body.strip()}")
@@ -116,8 +121,7 @@ def heldout(data: Path, verbose: bool) -> None:
         s = score(reg, entries, verbose, rec["doc_id"])
         by_law.setdefault(rec["law_id"], Score()).add(s)
         total.add(s)
-    print(f"\nHeld-out: {key['articles_read']} articles of national laws naming the commune level "
-          f"({HELDOUT.name}; each article scored as a document)")
+    print(f"\nHeld-out {path.name}: {key['articles_read']} articles naming the commune level, each scored as a document")
     for law, s in by_law.items():
         print(_row(law, s))
     print(_row("HELD-OUT ALL (micro)", total))
@@ -160,8 +164,9 @@ def main(argv: list[str] | None = None) -> int:
                 s = score(extract_tasks(load(p)), entries, args.verbose, f"nd120.{fmt}")
                 print(_row(f"NĐ 120/2025 rendered as {fmt.upper()}", s))
 
-    if HELDOUT.exists() and (data / json.loads(HELDOUT.read_text(encoding="utf-8"))["corpus"]).exists():
-        heldout(data, args.verbose)
+    for path in HELDOUT:
+        if path.exists() and (data / json.loads(path.read_text(encoding="utf-8"))["corpus"]).exists():
+            heldout(data, path, args.verbose)
 
     agree = ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in total.agree.items())
     print(f"\nOn matched tasks of the shared texts, agreeing with the key: {agree}")

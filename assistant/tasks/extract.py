@@ -44,15 +44,26 @@ def task_actor(text: str, rules: Rules, folded: str | None = None) -> str | None
     return None
 
 
+LIST_WINDOW = 220  # how far back an actor further down a list looks for the word governing the list
+# The previous list item must end on a body: "…, Ủy ban nhân dân cấp huyện, …" (not "… của Ủy ban nhân dân
+# cấp xã trong phạm vi cả nước, Ủy ban nhân dân cấp xã có trách nhiệm …", where the comma ends a phrase).
+LIST_ITEM_TAIL = 25
+
+
 def _acts(text: str, folded: str, start: int, end: int, rules: Rules) -> bool:
-    lo = max(0, start - rules.window_before)
-    before = folded[lo:start]
+    lo = max(0, start - LIST_WINDOW)
+    window = folded[lo:start]
+    breaks = [m.end() for m in CLAUSE_BREAK.finditer(window)]
+    seg_start = breaks[-1] if breaks else 0
+    segment = window[seg_start:]
     # A condition ("Trường hợp … tại Ủy ban nhân dân cấp xã …") still open before the actor.
-    breaks = [m.end() for m in CLAUSE_BREAK.finditer(before)]
-    opening = text[lo + (breaks[-1] if breaks else 0):start]
+    opening = text[lo + seg_start:start]
     conditions = list(rules.condition.finditer(opening))
     if conditions and not rules.condition_end.search(opening, conditions[-1].end()):
         return False
+    if rules.definition_before.search(segment):
+        return False
+    before = window[-rules.window_before:]
     m = rules.indirect_before.search(before)
     if m:
         return not rules.negation.search(before[max(0, m.start() - 8):m.start()])
@@ -60,12 +71,42 @@ def _acts(text: str, folded: str, start: int, end: int, rules: Rules) -> bool:
         return True
     if rules.blocked_before.search(before):
         return False
+    role = _list_role(segment, rules)
+    if role is not None:
+        return role
     after = folded[end:end + rules.window_after]
     stop = AFTER_STOP.search(after)
     if stop:
         after = after[:stop.start()]
-    verb = rules.verb.search(after)
-    return bool(verb) and not rules.negation.search(after, 0, verb.start())
+    for verb in rules.verb.finditer(after):
+        if rules.not_predicate_before.search(after, 0, verb.start()):
+            continue  # "… nơi thực hiện dự án", "Ban Chỉ đạo": a place or a name, not what the actor does
+        return not rules.negation.search(after, max(0, verb.start() - rules.negation_reach), verb.start())
+    return False
+
+
+def _list_role(segment: str, rules: Rules) -> bool | None:
+    """An actor further down a list ("gửi đến Sở …, Ủy ban nhân dân cấp huyện, Ủy ban nhân dân cấp xã") shares
+    the role of the word governing the list; None when it is not in a list of bodies or nothing governs it."""
+    sep = rules.list_separator.search(segment)
+    if not sep:
+        return None
+    head = segment[:sep.start()]
+    items = rules.list_split.split(head)
+    bodies = list(rules.list_item.finditer(items[-1]))
+    if not bodies or len(items[-1]) - bodies[-1].end() > LIST_ITEM_TAIL:
+        return None
+    trigger = None
+    for trigger in rules.list_trigger.finditer(head):
+        pass
+    if trigger is None or rules.verb.search(head, trigger.end()):
+        return None
+    upto = head[:trigger.end()] + " "
+    if rules.indirect_before.search(upto):
+        return True
+    if rules.designation_before.search(upto):
+        return True
+    return False
 
 
 def _title_actor(title: str, rules: Rules) -> str | None:
@@ -247,13 +288,14 @@ def _article_tasks(art: Article, rules: Rules, fields: _Fields) -> list[Task]:
     lead = art.lead
     lead_actor = task_actor(lead.text, rules) if lead is not None and lead.text else None
     inherited = lead_actor if lead_actor and lead.text.rstrip().endswith(":") else _title_actor(art.title, rules)
+    designating = bool(rules.designating_title.search(fold_keep_offsets(art.title)))
     rows: list[tuple[Clause, str | None, str, str]] = []  # (clause, point, actor, text)
     for clause in art.clauses:
         if clause is lead and art.numbered:
             if lead_actor and not lead.text.rstrip().endswith(":"):
                 rows.append((clause, None, lead_actor, clause.text))
             continue
-        rows.extend(_clause_rows(clause, rules, inherited))
+        rows.extend(_clause_rows(clause, rules, inherited, designating))
     out = []
     for clause, point, actor, text in rows:
         text = text.strip()
@@ -267,20 +309,41 @@ def _article_tasks(art: Article, rules: Rules, fields: _Fields) -> list[Task]:
     return out
 
 
-def _clause_rows(clause: Clause, rules: Rules, inherited: str | None) -> list[tuple[Clause, str | None, str, str]]:
-    own = task_actor(clause.text, rules) if clause.text else None
-    actor = own or (inherited if clause.text and _opens_with_verb(clause.text, rules) else None)
+def _unit_actor(text: str, rules: Rules, inherited: str | None, designating: bool) -> str | None:
+    """The commune actor of a khoản or điểm: its own; the article's when it opens with its verb; the
+    actor it names first in an article that designates who does the job ('Những người thực hiện …')."""
+    if not text:
+        return None
+    own = task_actor(text, rules)
+    if own:
+        return own
+    if inherited and _opens_with_verb(text, rules):
+        return inherited
+    if designating:
+        stripped = text.lstrip()
+        m = rules.actor.match(fold_keep_offsets(stripped))
+        if m:
+            return stripped[:m.end()]
+    return None
+
+
+def _clause_rows(clause: Clause, rules: Rules, inherited: str | None,
+                 designating: bool = False) -> list[tuple[Clause, str | None, str, str]]:
+    actor = _unit_actor(clause.text, rules, inherited, designating)
     if not clause.points:
         return [(clause, None, actor, clause.text)] if actor else []
     lead_in = clause.text.rstrip()
-    if actor and lead_in.endswith(":") and rules.point_list_cue not in fold_keep_offsets(lead_in[-40:]):
+    if actor and lead_in.endswith(":") and not rules.point_list_cue.search(fold_keep_offsets(lead_in[-60:])):
         return [(clause, p.letter, task_actor(p.text, rules) or actor, p.text) for p in clause.points]
-    if actor:  # one task: the lead-in with what it lists
+    if actor:  # one task: the lead-in with the cases, steps or items it lists
         whole = "\n".join([clause.text, *(f"{p.letter}) {p.text}" for p in clause.points)])
         return [(clause, None, actor, whole)]
+    # "Địa chỉ tiếp nhận tin báo … bao gồm:" then "a) Ủy ban nhân dân cấp xã nơi …": the lead-in designates.
+    listed = designating or bool(lead_in.endswith(":") and rules.designation_before.search(
+        fold_keep_offsets(lead_in[:-1])))
     rows = []
     for p in clause.points:
-        p_actor = task_actor(p.text, rules) or (inherited if _opens_with_verb(p.text, rules) else None)
+        p_actor = _unit_actor(p.text, rules, inherited, listed)
         if p_actor:
             rows.append((clause, p.letter, p_actor, p.text))
     return rows

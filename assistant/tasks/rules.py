@@ -58,6 +58,14 @@ class Rules:
     indirect_before: re.Pattern     # "thuộc thẩm quyền của", "chuyển giao cho" … right before an actor
     designation_before: re.Pattern  # "bao gồm:", "là" … right before an actor
     blocked_before: re.Pattern      # "của", "tại", "với" … : the actor is not the one acting
+    list_trigger: re.Pattern        # any of the three above, anywhere (for an actor further down a list)
+    list_separator: re.Pattern      # ", ", "và", "hoặc" right before an actor
+    list_split: re.Pattern          # the same separators, to cut a list into its items
+    list_item: re.Pattern           # a list item that names a body or person ("Ủy ban nhân dân cấp huyện")
+    definition_before: re.Pattern   # "… là việc …": a definition, not a task
+    designating_title: re.Pattern   # "Người thực hiện …", "Thẩm quyền …"
+    not_predicate_before: re.Pattern  # "nơi", "ban": a verb right after them names a place or a body
+    negation_reach: int
     title_owner_before: re.Pattern  # "Nhiệm vụ, quyền hạn của" in an article title
     verb: re.Pattern                # a task verb
     verb_at_start: re.Pattern       # a clause that opens with its verb (its actor said above it)
@@ -66,7 +74,7 @@ class Rules:
     negation: re.Pattern
     negative_title: re.Pattern
     transfer: re.Pattern
-    point_list_cue: str
+    point_list_cue: re.Pattern
     window_before: int
     window_after: int
 
@@ -86,22 +94,36 @@ def rules_for(level: str = "xa") -> Rules:
     roles = _load("roles.json")
     neg = _load("negatives.json")
     verbs = _alternation(roles["task_verbs"], "roles.json")
+    openers = _alternation(roles["task_verbs"] + roles["opening_verbs"], "roles.json")
+    fillers = _alternation(neg["blocked_fillers"], "negatives.json")
+    separators = _alternation(neg["list_separators"], "negatives.json")
+    triggers = [*roles["indirect_before"], *roles["designation_before"], *neg["blocked_before"]]
     return Rules(
         level=level,
         label=lv["label"],
         actor=re.compile(r"(?<!\w)(?:" + actor + r")(?!\w)"),
         indirect_before=_ending(roles["indirect_before"], "roles.json"),
         designation_before=_ending(roles["designation_before"], "roles.json"),
-        blocked_before=_ending(neg["blocked_before"], "negatives.json"),
+        blocked_before=re.compile(r"(?<!\w)(?:" + _alternation(neg["blocked_before"], "negatives.json") + r")"
+                                  r"(?: (?:" + fillers + r"))?\s*$"),
+        list_trigger=re.compile(r"(?<!\w)(?:" + _alternation(triggers, "roles.json, negatives.json") + r")(?!\w)"),
+        list_separator=re.compile(r"(?:,|(?<!\w)(?:" + separators + r"))\s*$"),
+        list_split=re.compile(r",|(?<!\w)(?:" + separators + r")(?!\w)"),
+        list_item=re.compile(r"(?<!\w)(?:" + _alternation(neg["list_items"], "negatives.json") + r")(?!\w)"),
+        definition_before=re.compile(r"(?<!\w)" + _folded_pattern(neg["definition_before"], "negatives.json") + r"(?!\w)"),
+        designating_title=re.compile(r"(?<!\w)(?:" + _alternation(roles["designating_titles"], "roles.json") + r")(?!\w)"),
+        not_predicate_before=re.compile(r"(?<!\w)(?:" + _alternation(roles["relative_before_verb"], "roles.json")
+                                        + r")\s*$"),
+        negation_reach=int(roles["negation_reach"]),
         title_owner_before=re.compile(_folded_pattern(roles["title_owner_before"], "roles.json") + r"\s*$"),
         verb=re.compile(r"(?<!\w)(?:" + verbs + r")(?!\w)"),
-        verb_at_start=re.compile(r"\s*(?:" + verbs + r")(?!\w)"),
+        verb_at_start=re.compile(r"\s*(?:" + openers + r")(?!\w)"),
         condition=re.compile(r"(?<!\w)(?:" + "|".join(roles["conditions"]) + r")(?!\w)", re.IGNORECASE),
         condition_end=re.compile(r"(?<!\w)thì(?!\w)|,", re.IGNORECASE),
         negation=re.compile(r"(?<!\w)" + fold(neg["negation_after"]) + r"(?!\w)"),
         negative_title=re.compile(r"(?<!\w)(?:" + _alternation(neg["article_titles"], "negatives.json") + r")(?!\w)"),
         transfer=re.compile(_alternation(_load("transfer.json")["patterns"], "transfer.json")),
-        point_list_cue=fold(neg["point_list_cue"]),
+        point_list_cue=re.compile(r"(?<!\w)(?:" + _alternation(neg["point_list_cue"], "negatives.json") + r")(?!\w)"),
         window_before=int(roles["window_before"]),
         window_after=int(roles["window_after"]),
     )
