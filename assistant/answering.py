@@ -6,9 +6,9 @@ from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 
 from . import llm, prompts
+from .analyser import tokens
 from .config import get_settings
 from .documents import Hit
-from .lexical import tokens
 from .packing import format_sources, pack
 from .query import QUESTION_SYLLABLES
 from .retrieval import retrieve

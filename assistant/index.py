@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from .bm25 import BM25Store
 from .config import Settings, get_settings
 from .documents import Chunk
 from .embeddings import Embedder, get_embedder
@@ -65,8 +66,6 @@ def _clean_meta(meta: dict) -> dict:
 
 class Index:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
-        from .lexical import BM25Store
-
         self.settings = settings or get_settings()
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.embedder = embedder or get_embedder()

@@ -17,8 +17,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from .analyser import tokens
 from .documents import Hit
-from .lexical import tokens
 from .query import QUESTION_SYLLABLES
 from .text import figures_with_units, sentence_cuts
 

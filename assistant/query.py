@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .analyser import DOCUMENT_NUMBER
 from .text import fold, has_diacritics, nfc
 
 # Document types, canonical accented spelling keyed by folded spelling.
@@ -25,8 +26,6 @@ _TYPE_OF_CODE = {"NĐ": "Nghị định", "NQ": "Nghị quyết", "QĐ": "Quyế
                  "TTLT": "Thông tư liên tịch", "CT": "Chỉ thị", "KH": "Kế hoạch", "BC": "Báo cáo",
                  "TB": "Thông báo", "TTR": "Tờ trình", "HD": "Hướng dẫn"}
 
-_SEG = r"[^\W\d_][^\W_]*"
-_FULL = re.compile(rf"(?<![\w/])(\d{{1,5}})(?:\s?/\s?(\d{{4}}))?\s?/\s?({_SEG}(?:\s?-\s?{_SEG})*)(?![\w/])")
 _TYPE_WORDS = "|".join(sorted({re.escape(t) for k, v in _TYPES.items() for t in (k, v)}, key=len, reverse=True))
 _SHORT = re.compile(rf"\b({_TYPE_WORDS})\s+(?:số\s+|so\s+)?(\d{{1,5}})(?:\s?/\s?(\d{{4}}))?(?![\w/])", re.IGNORECASE)
 _DIEU = re.compile(r"\b(?:điều|dieu)\s+(\d{1,3}[a-zđ]?)\b", re.IGNORECASE)
@@ -84,7 +83,7 @@ def analyse_query(q: str) -> QueryInfo:
     text = re.sub(r"\s+", " ", nfc(q)).strip()
     refs: list[DocRef] = []
     spans: list[tuple[int, int]] = []
-    for m in _FULL.finditer(text):
+    for m in DOCUMENT_NUMBER.finditer(text):
         num, year, suffix = m.group(1), m.group(2), _canon_suffix(m.group(3))
         if not re.search(r"[A-ZĐ]", suffix) or suffix.isdigit():
             continue

@@ -1,5 +1,5 @@
-"""Hybrid retrieval: BM25 (accented or folded) + dense (Chroma) fused by reciprocal rank,
-with metadata filters and exact document-number lookup.
+"""Hybrid retrieval: BM25 (accented or folded) + dense (Chroma) fused by min-max score (reciprocal rank
+with ASSISTANT_FUSION=rrf), with metadata filters and exact document-number lookup.
 """
 from __future__ import annotations
 

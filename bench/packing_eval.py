@@ -23,7 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from corpus_index import corpus_index  # noqa: E402  (bench/ is on sys.path above)
+from corpus_index import corpus_index  # noqa: E402  (bench/ is on sys.path above; it puts the project there)
+
+from assistant.analyser import tokens
+from assistant.answering import relevant
+from assistant.config import get_settings
+from assistant.packing import format_sources, pack
+from assistant.retrieval import retrieve
 
 QUESTIONS = ROOT / "bench" / "data" / "packing_questions.jsonl"
 BUDGETS = (1000, 1400, 2000, 3000)
@@ -41,12 +47,6 @@ def main() -> int:
     args = ap.parse_args()
 
     with corpus_index(args.data_dir, "packing-") as index:
-        from assistant.answering import relevant
-        from assistant.config import get_settings
-        from assistant.lexical import tokens
-        from assistant.packing import format_sources, pack
-        from assistant.retrieval import retrieve
-
         questions = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
 
         counts = {b: {"truncated": 0, "packed": 0} for b in BUDGETS}

@@ -23,7 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from corpus_index import corpus_index  # noqa: E402  (bench/ is on sys.path above)
+from corpus_index import corpus_index  # noqa: E402  (bench/ is on sys.path above; it puts the project there)
+
+from assistant import answering
+from assistant.analyser import tokens
+from assistant.query import analyse_query
+from assistant.retrieval import retrieve
 
 ANSWERABLE = ROOT / "bench" / "data" / "retrieval_questions.jsonl"
 UNANSWERABLE = ROOT / "bench" / "data" / "unanswerable_questions.jsonl"
@@ -42,12 +47,6 @@ def main() -> int:
     args = ap.parse_args()
 
     with corpus_index(args.data_dir, "relevance-") as index:
-        from assistant import answering
-        from assistant.lexical import tokens
-        from assistant.query import analyse_query
-        from assistant.retrieval import retrieve
-
-
         answerable, unanswerable = load(ANSWERABLE), load(UNANSWERABLE)
         rows = []  # (is answerable, gated (accented), max dense, max coverage)
         for q in answerable + unanswerable:

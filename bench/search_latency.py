@@ -460,7 +460,7 @@ def build(size: int, data_dir: Path, chroma_url: str | None, base_path: Path, se
     t_manifest += time.perf_counter() - t
     return {"chunks": index.chunk_count(), "docs": len(index.documents()), "t_gen": t_gen,
             "t_chroma": t_chroma, "t_bm25_add": t_bm25_add, "t_bm25_commit": t_commit, "t_manifest": t_manifest,
-            "build_peak_rss": rss_mb(key="VmHWM"), "vocab": len(index.bm25._vocab),
+            "build_peak_rss": rss_mb(key="VmHWM"), "vocab": index.bm25.vocabulary_size(),
             "avg_chars": sum(len(t) for _h, t in make_document(0, seed)[1]) / CHUNKS_PER_DOC}
 
 

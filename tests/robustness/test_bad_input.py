@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assistant.analyser import folded_tokens, tokens
 from assistant.chunking import chunk_document
 from assistant.citations import check_text, find_citations, load_registry, read_header
 from assistant.documents import Document, Hit, Page
-from assistant.lexical import folded_tokens, tokens
 from assistant.loaders import CODES, LoadError, load, load_bytes
 from assistant.packing import pack
 from assistant.query import analyse_query
@@ -247,7 +247,7 @@ def test_checker_and_analysers_on_any_unicode(text):
 
 # ---------------------------------------------------------------------------- linear time, every regex path
 
-# Units aimed at the regular expressions of assistant/citations, lexical, query and chunking: long runs of
+# Units aimed at the regular expressions of assistant/citations, analyser, query and chunking: long runs of
 # what a quantifier eats followed by what makes it fail (digits, slashes, dashes, spaces, type words …).
 UNITS = [
     "1", "1/", "a/", "1 ", "1-", "1 / a - ", "a-", "a", " ", "\t", "A.\t", "1.", "1,", "10.", "1.1", "#", "**",

@@ -15,12 +15,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from assistant import answering, llm
+from assistant.bm25 import BM25Store
 from assistant.config import reset_settings
 from assistant.documents import Hit
 from assistant.errors import user_message
 from assistant.index import Index
 from assistant.ingestion import ingest_paths
-from assistant.lexical import BM25Store
 from assistant.retrieval import retrieve
 
 from .conftest import assert_consistent, write_reports

@@ -1,25 +1,13 @@
-"""Lexical side of retrieval: Vietnamese analysis and a persistent BM25 store (bm25s).
+"""The persistent BM25 store: per chunk id, BM25 scores over the analyser's tokens (bm25s format).
 
-Analysis
---------
-`tokens()` keeps diacritics: NFC, lowercase, one token per syllable, plus a bigram for every pair of
-adjacent syllables not separated by punctuation ("phân cấp" -> "phân", "cấp", "phân_cấp"; "Điều 13" ->
-"điều_13"). Vietnamese words are mostly two syllables, so bigrams stand in for word segmentation.
-Document numbers are one token after normalising spaces, dashes and look-alike letters
-("120/2025/NĐ - CP", "120/2025/Nđ–CP" -> "120/2025/nđ-cp"), and also add their leading number
-("120") and number/year ("120/2025") so "Nghị định 120" finds them.
-`folded_tokens()` is the same sequence with accents folded ("nghi_dinh", "120/2025/nd-cp"), for queries
-typed without diacritics.
-
-Store
------
 `BM25Store(directory)` keeps, per chunk id, the accented tokens as (term id, count) pairs; folded
 statistics are derived from them (folding is per character), so nothing is tokenised twice and the
 texts themselves are not kept. `commit()` rebuilds two bm25s indexes (accented, folded) with vectorised
-numpy (no per-token Python loops: 100k chunks in tens of seconds) and swaps a new generation directory
-in atomically: files are written to a fresh directory, fsynced, then the `CURRENT` pointer file is
-replaced with os.replace. Loading maps the arrays (mmap) and reads the vocabularies only; the token
-store is read lazily on the first add/remove. Nothing is pickled.
+numpy (no per-token Python loops: 100k chunks in tens of seconds, where `bm25s.BM25.index()` loops over
+every token in Python) and swaps a new generation directory in atomically: files are written to a fresh
+directory, fsynced, then the `CURRENT` pointer file is replaced with os.replace. Loading maps the arrays
+(mmap) and reads the vocabularies only; the token store is read lazily on the first add/remove.
+Nothing is pickled. tests/test_bm25.py checks the scores equal `bm25s.BM25(method="lucene").index()`.
 
 Layout of one generation directory::
 
@@ -32,11 +20,9 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 import shutil
 import threading
 import time
-import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,132 +30,19 @@ from pathlib import Path
 
 import numpy as np
 
-from .text import fold, nfc
-
-# ----------------------------------------------------------------------------------------------------
-# Analysis
-# ----------------------------------------------------------------------------------------------------
-
-# Agency / type codes that may follow a spaced dash in a document number written by hand
-# ("120/2025/nd - cp" typed in lowercase). Uppercase segments are always accepted.
-_CODES = {
-    "cp", "ttg", "ubnd", "hđnd", "hdnd", "btp", "bnv", "btc", "bca", "bqp", "byt", "bgdđt", "bgddt",
-    "vpcp", "qh", "ubtvqh", "tw", "tu", "hu", "đu", "du", "ub", "mttq", "ct", "ttcp", "tpkt", "nhnn",
-}
-_SEG = r"[^\W\d_][^\W_]*"  # letter first, then letters/digits (unicode)
-_CITE = re.compile(
-    rf"(?<![\w/])(\d{{1,5}})(?:\s?/\s?(\d{{4}}))?\s?/\s?({_SEG}(?:-{_SEG}|\s?-\s?{_SEG})*)(?![\w/])"
-)
-_WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+")
-_SPACED_DASH = re.compile(r"\s-\s|\s-|-\s")
+from .analyser import HEADING_BOOST, document_tokens, folded_tokens, tokens
+from .text import fold
 
 
-def _normalise_suffix(suffix: str) -> tuple[str, int]:
-    """'NĐ - CP' -> ('nđ-cp', length used); a spaced dash into ordinary words ('CP - quy') ends it."""
-    parts = re.split(r"(\s?-\s?)", suffix)
-    out, used = [parts[0]], len(parts[0])
-    for sep, seg in zip(parts[1::2], parts[2::2]):
-        if sep != "-" and not (seg.isupper() or seg.lower() in _CODES):
-            break
-        out.append(seg)
-        used += len(sep) + len(seg)
-    return "-".join(out).lower(), used
+def _lucene_index(terms: np.ndarray, counts: np.ndarray, offsets: np.ndarray, vocab: list[str],
+                  k1: float, b: float):
+    """A bm25s.BM25 (method='lucene') over rows given as unique term ids and their counts
+    (row r = terms[offsets[r]:offsets[r + 1]]).
 
-
-def _citations(text: str) -> list[tuple[int, int, str, str, str | None]]:
-    """(start, end, normalised number, leading number, year) for each document number in NFC text."""
-    found = []
-    for m in _CITE.finditer(text):
-        suffix, used = _normalise_suffix(m.group(3))
-        num, year = m.group(1), m.group(2)
-        norm = f"{num}/{year}/{suffix}" if year else f"{num}/{suffix}"
-        found.append((m.start(), m.start(3) + used, norm, num, year))
-    return found
-
-
-# Old-style tone placement ("hoà", "uỷ", "khoẻ") written the new way ("hòa", "ủy", "khỏe"): real
-# documents mix both, so accented matching must not depend on it. NFD: o/u + a/e/y + tone, open syllable,
-# not after q ("quý" keeps its tone on y).
-_OLD_TONE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])(?![\u0300-\u036f]|[^\W_])")
-
-
-def normalise_tone_placement(text: str) -> str:
-    """'hoà giải, Uỷ ban, khoẻ' -> 'hòa giải, Ủy ban, khỏe' (NFC in, NFC out)."""
-    d = unicodedata.normalize("NFD", text)
-    if not _OLD_TONE.search(d):
-        return text
-    return unicodedata.normalize("NFC", _OLD_TONE.sub(r"\1\3\2", d))
-
-
-def _analyse(text: str) -> list[str]:
-    text = normalise_tone_placement(nfc(text)).replace("_", " ")
-    spans: list[tuple[int, int, str, bool]] = []  # start, end, token, is_citation
-    extras: list[str] = []
-    last = 0
-    for start, end, norm, num, year in _citations(text):
-        spans.extend((m.start(), m.end(), m.group().lower(), False) for m in _WORD.finditer(text, last, start))
-        spans.append((start, end, norm, True))
-        extras.append(num)
-        if year:
-            extras.append(f"{num}/{year}")
-        last = end
-    spans.extend((m.start(), m.end(), m.group().lower(), False) for m in _WORD.finditer(text, last))
-    out: list[str] = []
-    prev = None
-    for start, end, tok, cite in spans:
-        if not cite and prev is not None and not prev[3] and not text[prev[1]:start].strip():
-            out.append(f"{prev[2]}_{tok}")
-        out.append(tok)
-        prev = (start, end, tok, cite)
-    return out + extras
-
-
-def tokens(text: str) -> list[str]:
-    """Accented analysis: syllables, adjacent-syllable bigrams, document numbers as one token."""
-    return _analyse(text)
-
-
-def folded_tokens(text: str) -> list[str]:
-    """The same tokens with accents folded: 'Nghị định' -> ['nghi', 'nghi_dinh', 'dinh']."""
-    return [fold(t) for t in _analyse(text)]
-
-
-# Field boost: the tokens of a chunk's heading line count HEADING_BOOST times. An article's title names
-# its subject ("Điều 33. Sử dụng con dấu"); ALQAC 2023 MRR@10 of accented BM25 0.871 -> 0.892 at 2
-# (3: 0.894), bench/retrieval_eval.py. A Vietnamese stopword list measured +0.002 and is not used.
-HEADING_BOOST = 2
-_HEADING_MAX_CHARS = 200
-
-
-def heading_line(text: str) -> str:
-    """The first line when it reads as a heading: short, not ending like a sentence (. ; : ,), and
-    followed by more text. '' otherwise (a one-line chunk, a paragraph)."""
-    text = text.strip()
-    first, _, rest = text.partition("\n")
-    first = first.strip().strip("*#").strip()
-    if not rest.strip() or not first or len(first) > _HEADING_MAX_CHARS or first.endswith((".", ";", ":", ",")):
-        return ""
-    return first
-
-
-def document_tokens(text: str) -> list[str]:
-    """Tokens a chunk is indexed with: `tokens(text)` plus its heading line's tokens HEADING_BOOST - 1 more times."""
-    toks = tokens(text)
-    head = heading_line(text) if HEADING_BOOST > 1 else ""
-    if head:
-        toks += tokens(head) * (HEADING_BOOST - 1)
-    return toks
-
-
-# ----------------------------------------------------------------------------------------------------
-# BM25 over (term, count) rows, built with numpy and saved in bm25s's format
-# ----------------------------------------------------------------------------------------------------
-
-def _build_bm25(terms: np.ndarray, counts: np.ndarray, offsets: np.ndarray, vocab: list[str],
-                k1: float, b: float):
-    """bm25s.BM25 (Lucene variant) from per-row unique terms and their counts.
-
-    Same formulas as bm25s's own `index()` (method='lucene'), vectorised so 100k chunks build in seconds.
+    The formulas of `bm25s.BM25.index()`, vectorised: index() loops over every token in Python (minutes
+    at 100k chunks, and commit() rebuilds everything). The model is filled through the four attributes
+    index() sets (`scores`, `vocab_dict`, `unique_token_ids_set`, `nonoccurrence_array`); the bm25s
+    version range in pyproject.toml is the one tests/test_bm25.py shows to score equal to index().
     """
     import bm25s
 
@@ -184,7 +57,7 @@ def _build_bm25(terms: np.ndarray, counts: np.ndarray, offsets: np.ndarray, voca
     norm = (k1 * (1.0 - b + b * doc_len / max(avg_len, 1e-9))).astype(np.float32)
     data = norm[rows]
     data += tf
-    np.divide(tf, data, out=data)
+    np.divide(tf, data, out=data)  # tf / (tf + k1 * (1 - b + b * |d| / avg|d|))
     del tf
     data *= idf[terms]
     order = np.argsort(terms, kind="stable")  # CSC: by term, rows stay ascending inside a column
@@ -194,16 +67,17 @@ def _build_bm25(terms: np.ndarray, counts: np.ndarray, offsets: np.ndarray, voca
     indptr = np.zeros(n_vocab + 1, dtype=np.int64)
     np.cumsum(np.bincount(terms, minlength=n_vocab), out=indptr[1:])
     model = bm25s.BM25(k1=k1, b=b, method="lucene", backend="numpy")
-    model.scores = {
-        "data": data,
-        "indices": indices,
-        "indptr": indptr,
-        "num_docs": n_docs,
-    }
+    model.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": n_docs}
     model.vocab_dict = {t: i for i, t in enumerate(vocab)}
     model.unique_token_ids_set = set(model.vocab_dict.values())
-    model.nonoccurrence_array = None
+    model.nonoccurrence_array = None  # lucene has no non-occurrence term
     return model
+
+
+def _document_frequency(model, term_id: int) -> int:
+    """Chunks holding the term: the length of its column in the CSC score matrix."""
+    indptr = model.scores["indptr"]
+    return int(indptr[term_id + 1] - indptr[term_id])
 
 
 def _fsync_tree(path: Path) -> None:
@@ -254,8 +128,11 @@ class BM25Store:
     K1 = 1.2
     B = 0.75
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, *, heading_boost: int = HEADING_BOOST):
+        """heading_boost: how many times a chunk's heading line counts (benches compare values; the
+        product uses the analyser's default)."""
         self.directory = Path(directory)
+        self.heading_boost = heading_boost
         self._lock = threading.RLock()
         # committed, searchable snapshot
         self._snap = _Snapshot([], {}, None, None, None)
@@ -293,12 +170,11 @@ class BM25Store:
         if model is None or not snap.row_ids:
             return {}
         vocab = model.vocab_dict
-        indptr = model.scores["indptr"]
         n = len(snap.row_ids)
         out = {}
         for t in dict.fromkeys(terms):
             tid = vocab.get(t)
-            df = int(indptr[tid + 1] - indptr[tid]) if tid is not None else 0
+            df = _document_frequency(model, tid) if tid is not None else 0
             out[t] = math.log(1 + (n - df + 0.5) / (df + 0.5))
         return out
 
@@ -367,7 +243,7 @@ class BM25Store:
         self._tok_loaded = True
 
     def _encode(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        toks = document_tokens(text)
+        toks = document_tokens(text, self.heading_boost)
         ids = np.fromiter((self._term_id.setdefault(t, len(self._term_id)) for t in toks), np.int64, len(toks))
         if len(self._vocab) < len(self._term_id):
             self._vocab.extend([""] * (len(self._term_id) - len(self._vocab)))
@@ -407,6 +283,12 @@ class BM25Store:
 
     def __len__(self) -> int:
         return len(self.ids())
+
+    def vocabulary_size(self) -> int:
+        """Distinct accented terms (syllables, bigrams, document numbers) in the committed index."""
+        self.refresh()
+        acc = self._snap.acc
+        return len(acc.vocab_dict) if acc is not None else 0
 
     def commit(self) -> None:
         """Rebuild both indexes from the stored tokens and save a new generation atomically."""
@@ -467,8 +349,8 @@ class BM25Store:
             try:
                 acc = fold_ = None
                 if new_ids:
-                    acc = _build_bm25(terms, counts, offsets, vocab, self.K1, self.B)
-                    fold_ = _build_bm25(fterms, fcounts, foffsets, fvocab, self.K1, self.B)
+                    acc = _lucene_index(terms, counts, offsets, vocab, self.K1, self.B)
+                    fold_ = _lucene_index(fterms, fcounts, foffsets, fvocab, self.K1, self.B)
                     acc.save(tmp / "accented", show_progress=False)
                     fold_.save(tmp / "folded", show_progress=False)
                 (tmp / "ids.json").write_text(json.dumps(new_ids, ensure_ascii=False), encoding="utf-8")
