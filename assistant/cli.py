@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .errors import UsageError
 from .progress import TerminalProgress
+from .tasks import register_for
 
 
 def _print_json(obj) -> None:
@@ -197,6 +198,16 @@ def cmd_summarize(args) -> int:
     return _print_answer(summarize(args.target), args.json)
 
 
+# ---- task register ---------------------------------------------------------------------------
+def cmd_tasks(args) -> int:
+    register = register_for(args.source, level=args.level)
+    if args.json:
+        _print_json(register.to_dict())
+    else:
+        print(register.table())
+    return 0
+
+
 # ---- registry / users / serve ----------------------------------------------------------------
 def cmd_registry_add(args) -> int:
     from .citations import RegistryEntry, load_registry, normalise_number
@@ -278,6 +289,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-k", type=int, default=None)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_ask)
+
+    s = sub.add_parser("tasks", help="danh mục nhiệm vụ, quyền hạn một văn bản giao cho cấp xã")
+    s.add_argument("source", help="đường dẫn tệp, hoặc số văn bản đã nạp (ví dụ 120/2025/NĐ-CP)")
+    s.add_argument("--level", default="xa", help="cấp chính quyền (mặc định: xa, cấp xã)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_tasks)
 
     s = sub.add_parser("registry-add", help="thêm văn bản địa phương vào danh mục để kiểm tra trích dẫn")
     s.add_argument("number", help="số/ký hiệu, ví dụ 05/QĐ-UBND")
