@@ -12,12 +12,14 @@ from assistant.text import nfc
 
 from . import patterns as P
 from .check_duplicates import check_duplicates
-from .check_header import HEADER_ZONE, check_header
+from .check_header import check_header
 from .check_registry import check_citations
 from .check_sums import check_sums
 from .find import Citation, find_in
 from .findings import Context, Finding, dedupe
 from .header import read_header
+from .lookalikes import check_letters, typed_lookalikes
+from .own_number import HEADER_ZONE, own_number
 from .resolve import Registry, default_registry
 
 __all__ = ["CheckResult", "Finding", "check_text"]
@@ -50,10 +52,14 @@ def check_text(text: str, report_date: date | None = None, registry: Registry | 
     if report_date is None:
         report_date = header.get("date")
     cites = find_in(t, s)
-    ctx = Context(t, s, registry, report_date)
+    ctx = Context(t, s, registry, report_date, typed_lookalikes(text))
     findings: list[Finding] = []
     findings += check_header(ctx, header)
     findings += check_duplicates(ctx)
     findings += check_citations(ctx, cites)
     findings += check_sums(ctx)
+    if ctx.lookalikes:
+        own = own_number(t, s)
+        numbers = [c.number_span for c in cites if c.number_span] + ([(own.rest_start, own.rest_end)] if own else [])
+        findings += check_letters(ctx, numbers)
     return CheckResult(report_date=report_date, citations=cites, findings=dedupe(findings))

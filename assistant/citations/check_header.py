@@ -8,24 +8,14 @@ from datetime import date
 from . import patterns as P
 from .findings import Context, Finding
 from .issuers import code_after, compatible, issuer_code_of
+from .lookalikes import describe, in_span
 from .normalise import normalise_number, parse_number
+from .own_number import HEADER_ZONE, OwnNumber, front_matter_end, own_number
 
-_FRONT_MATTER = re.compile(r"\A\s*---\n.*?\n---\n", re.DOTALL)
-_HDR_NUMBER = re.compile(r"^[ \t*|#>_]*(?P<so>so)(?![a-z_])(?P<colon>[ \t]{0,3}:?)(?P<rest>[^\n|]{0,60})", re.MULTILINE)
 _HDR_MOTTO = re.compile(r"doc lap[ \t]*-?[ \t]*tu do[ \t]*-?[ \t]*hanh phuc")
-_NUMBER_SEPARATOR = re.compile(r"[/-]")
-_TWO_PROSE_WORDS = re.compile(r"[a-z]{3,} [a-z]{3,}")  # "Số liệu thống kê …": a sentence, not a number
 _BLANK_NUMBER = re.compile(r"[\s/-]")                  # "Số:    /BC-UBND": left for the Văn thư
 _LEADING_DIGITS = re.compile(r"(\d+)")
 _WIDE_SPACE = re.compile(r"\s{2,}")
-
-HEADER_ZONE = 3000  # characters after the front matter where the header is looked for
-
-
-def front_matter_end(s: str) -> int:
-    """Where the text starts after a Markdown front matter (0 when there is none)."""
-    fm = _FRONT_MATTER.match(s)
-    return fm.end() if fm else 0
 
 
 def check_header(ctx: Context, header: dict) -> list[Finding]:
@@ -33,14 +23,9 @@ def check_header(ctx: Context, header: dict) -> list[Finding]:
     t, s = ctx.t, ctx.s
     z0 = front_matter_end(s)  # Markdown front matter is not the header
     zone = min(len(s), z0 + HEADER_ZONE)
-    m = None
-    for cand in _HDR_NUMBER.finditer(s, z0, zone):
-        rest = cand.group("rest")
-        if _NUMBER_SEPARATOR.search(rest) and not _TWO_PROSE_WORDS.search(rest.split("/")[0]):
-            m = cand
-            break
-    if m:
-        out += _number_line(ctx, header, m)
+    own = own_number(t, s)
+    if own:
+        out += _number_line(ctx, header, own)
     out += _date_line(ctx, z0, zone)
     mm = _HDR_MOTTO.search(s, z0, zone)
     if mm and t[mm.start():mm.end()] != "Độc lập - Tự do - Hạnh phúc":
@@ -49,23 +34,25 @@ def check_header(ctx: Context, header: dict) -> list[Finding]:
     return out
 
 
-def _number_line(ctx: Context, header: dict, m: re.Match) -> list[Finding]:
+def _number_line(ctx: Context, header: dict, own: OwnNumber) -> list[Finding]:
     out: list[Finding] = []
     t = ctx.t
-    rest_start = m.start("rest")
-    raw = t[rest_start:m.end("rest")]
+    raw = t[own.rest_start:own.rest_end]
     lead = len(raw) - len(raw.lstrip())
     raw_s = raw.strip()
-    span = (m.start("so"), rest_start + lead + len(raw_s))
+    span = (own.so_end - 2, own.rest_start + lead + len(raw_s))
     if _BLANK_NUMBER.match(raw_s) or raw_s[:1] in "/-":
         out.append(ctx.finding("format", "info", "Số văn bản đang để trống (chưa lấy số tại Văn thư).", *span))
     else:
         mm = _LEADING_DIGITS.match(raw_s)
         problems, fixed = [], raw_s
-        if " " in m.group("colon") and ":" in m.group("colon"):
+        if " " in own.colon and ":" in own.colon:
             problems.append("không có dấu cách trước dấu hai chấm sau chữ \"Số\"")
         if P.SPACED_SEPARATOR_RE.search(raw_s):
             problems.append("không có dấu cách quanh dấu \"/\" và \"-\"")
+        typed = in_span(ctx.lookalikes, own.rest_start + lead, own.rest_start + lead + len(raw_s))
+        if typed:
+            problems.append("gõ " + describe(typed))
         if mm and int(mm.group(1)) < 10 and len(mm.group(1)) == 1:
             problems.append("số nhỏ hơn 10 phải ghi thêm số 0 phía trước")
             fixed = "0" + fixed

@@ -8,15 +8,17 @@ entry supports a `warning`; style and completeness points are `warning` or `info
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from . import patterns as P
 from .find import Citation
 from .findings import Context, Finding, dmy
 from .format import format_citation, format_date, law_name
 from .issuers import compatible, issuer_code_of, without_term
+from .lookalikes import describe, in_span
 from .normalise import NumberParts, parse_number
 from .resolve import RegistryEntry
-from .titles import bigrams, title_score, title_weights
+from .titles import Signature, different_titles, judge_title
 
 MISMATCH_CODES = {"date-mismatch", "title-mismatch", "issuer-mismatch", "type-code-mismatch"}
 _YEAR_DIGITS = re.compile(r"(\d{4})")
@@ -47,10 +49,18 @@ def _src(entry: RegistryEntry) -> str:
             "user": "danh mục văn bản của đơn vị", "corpus": "kho văn bản đã nạp"}.get(entry.confidence, "danh mục")
 
 
+@dataclass
+class _Earlier:
+    """What the earlier citations of the same text said, for first mentions and contradictions."""
+    seen: set[str] = field(default_factory=set)              # lookup keys already cited
+    dated: dict[str, Citation] = field(default_factory=dict)  # "key@year" -> first dated mention (no-year numbers)
+    years: dict[str, int] = field(default_factory=dict)       # key -> year of that first dated mention
+    titled: dict[str, Citation] = field(default_factory=dict)  # identity -> first mention with a trích yếu
+
+
 def check_citations(ctx: Context, cites: list[Citation]) -> list[Finding]:
     out: list[Finding] = []
-    seen: set[str] = set()
-    local_dates: dict[str, Citation] = {}
+    earlier = _Earlier()
     for c in cites:
         fs: list[Finding] = []
         if c.date_invalid:
@@ -61,7 +71,7 @@ def check_citations(ctx: Context, cites: list[Citation]) -> list[Finding]:
             fs += _check_bare(ctx, c)
             c.status = "incomplete"
         else:
-            fs += _check_numbered(ctx, c, seen, local_dates)
+            fs += _check_numbered(ctx, c, earlier)
         if c.date and ctx.report_date and c.date > ctx.report_date and c.date_span:
             fs.append(ctx.finding("future-date", "error",
                                   f"{label(c)} ghi ngày {dmy(c.date)}, sau ngày của báo cáo ({dmy(ctx.report_date)}): "
@@ -112,7 +122,7 @@ def _check_bare(ctx: Context, c: Citation) -> list[Finding]:
                         f"và trích yếu (NĐ 30/2020).{hint}", c.start, c.end, suggestion=suggestion)]
 
 
-def _check_numbered(ctx: Context, c: Citation, seen: set[str], local_dates: dict[str, Citation]) -> list[Finding]:
+def _check_numbered(ctx: Context, c: Citation, earlier: _Earlier) -> list[Finding]:
     fs: list[Finding] = []
     parts = parse_number(c.number)
     dtype = P.TYPE_BY_NAME.get(c.doc_type) if c.doc_type else None
@@ -132,9 +142,12 @@ def _check_numbered(ctx: Context, c: Citation, seen: set[str], local_dates: dict
                               f"{label(c)} có ký hiệu \"{parts.issuer_code}\" ({right}) nhưng được ghi là của "
                               f"\"{c.issuer}\" ({named.name}).", *c.issuer_span, suggestion=right))
 
-    # Registry.
+    # Registry. Numbers without a year (local, HĐND, Party documents) restart every year: the year
+    # comes from the date, else from an earlier dated mention, else the registry must know only one.
     year = c.date.year if (c.date and not parts.year) else None
-    entry = ctx.registry.lookup(c.number, year=year) if (parts.year or year) else None
+    if year is None and not parts.year:
+        year = earlier.years.get(parts.key)
+    entry = ctx.registry.lookup(c.number, year=year) if (parts.year or year) else _only_entry(ctx, c.number)
     if entry is not None:
         c.status = "verified"
         fs += _against_entry(ctx, c, entry, parts, type_flagged)
@@ -145,7 +158,7 @@ def _check_numbered(ctx: Context, c: Citation, seen: set[str], local_dates: dict
         c.status = "unknown"
     else:
         c.status = "local"
-    if c.status == "unknown" and parts.key not in seen:
+    if c.status == "unknown" and parts.key not in earlier.seen:
         sev = "info" if issuer is not None and issuer.kind == "party" else "warning"
         near = [e for e in ctx.registry.candidates(parts.serial_int) if parse_number(e.number).issuer_code == parts.issuer_code]
         sugg = " hoặc ".join(e.number for e in near[:3]) if near else None
@@ -157,15 +170,32 @@ def _check_numbered(ctx: Context, c: Citation, seen: set[str], local_dates: dict
     # The same local number cited twice with different dates in the same year.
     if c.date and not parts.year:
         k = f"{parts.key}@{c.date.year}"
-        other = local_dates.get(k)
+        other = earlier.dated.get(k)
         if other is not None and other.date != c.date and c.date_span:
             fs.append(ctx.finding("date-mismatch", "warning",
                                   f"{label(c)} được ghi ngày {dmy(c.date)}, nhưng ở trên ghi ngày {dmy(other.date)}.",
                                   *c.date_span, suggestion=f"ngày {format_date(other.date)}"))
-        local_dates.setdefault(k, c)
+        earlier.dated.setdefault(k, c)
+        earlier.years.setdefault(parts.key, c.date.year)
 
-    fs += _first_mention(ctx, c, parts, dtype, entry, seen)
+    # The same document cited twice with two different trích yếu (the registry cannot tell which).
+    if c.title and c.title_span:
+        identity = parts.key + (f"@{year}" if year and not parts.year else "")
+        other = earlier.titled.setdefault(identity, c)
+        if other is not c and entry is None and different_titles(other.title, c.title):
+            fs.append(ctx.finding("title-mismatch", "warning",
+                                  f"{label(c)} ở trên được ghi trích yếu \"{other.title}\", ở đây lại là "
+                                  f"\"{c.title}\": một văn bản chỉ có một trích yếu.", *c.title_span,
+                                  suggestion=other.title))
+
+    fs += _first_mention(ctx, c, parts, dtype, entry, earlier.seen)
     return fs
+
+
+def _only_entry(ctx: Context, number: str) -> RegistryEntry | None:
+    """A number without a year and without a date: the registry entry, if it knows only one document."""
+    hits = ctx.registry.lookup_all(number)
+    return hits[0] if hits and len({e.date for e in hits}) == 1 else None
 
 
 def _type_and_code(ctx: Context, c: Citation, parts: NumberParts, dtype: P.DocType | None, issuer_fold: str,
@@ -225,7 +255,14 @@ def _numbering_form(ctx: Context, c: Citation, parts: NumberParts, issuer: P.Iss
         fs.append(ctx.finding("format", "warning",
                               f"Văn bản của Đảng đánh số dạng \"số-ký hiệu/cơ quan\" (vd: {parts.serial}-{parts.type_code}/{parts.issuer_code}).",
                               *c.number_span, suggestion=f"{parts.serial}-{parts.type_code}/{parts.issuer_code}"))
-    if c.number_text and P.SPACED_SEPARATOR_RE.search(c.number_text):
+    spaced = bool(c.number_text and P.SPACED_SEPARATOR_RE.search(c.number_text))
+    typed = in_span(ctx.lookalikes, *c.number_span)
+    if typed:
+        problems = [describe(typed)] + (["có dấu cách quanh dấu \"/\" hoặc \"-\""] if spaced else [])
+        fs.append(ctx.finding("format", "warning", "Số, ký hiệu được gõ sai ký tự: " + "; ".join(problems)
+                              + ". Văn bản hiển thị giống nhau nhưng không tra cứu được theo số, ký hiệu.",
+                              *c.number_span, suggestion=c.number))
+    elif spaced:
         fs.append(ctx.finding("format", "warning", "Số, ký hiệu không có dấu cách quanh dấu \"/\" và \"-\".",
                               *c.number_span, suggestion=c.number))
     return fs
@@ -269,26 +306,7 @@ def _against_entry(ctx: Context, c: Citation, entry: RegistryEntry, parts: Numbe
                               f"{dmy(c.date)}{note}. Nguồn: {src}.", *c.date_span,
                               suggestion=f"ngày {format_date(entry.date)}"))
     if c.title and entry.title and c.title_span:
-        idf = title_weights(ctx.registry)
-        own = title_score(c.title, entry.title, idf)
-        best, best_score = None, 0.0
-        for other in ctx.registry:
-            if other.number == entry.number or not other.title:
-                continue
-            sc = title_score(c.title, other.title, idf)
-            if sc > best_score:
-                best, best_score = other, sc
-        if best is not None and best_score >= 0.6 and best_score >= own + 0.25:
-            sev2 = "error" if entry.trusted and best.trusted else "warning"
-            fs.append(ctx.finding("title-mismatch", sev2,
-                                  f"Trích yếu ghi cho {entry.doc_type or ''} số {entry.number} là nội dung của "
-                                  f"{best.doc_type or ''} số {best.number} ({best.title}). Trích yếu đúng của "
-                                  f"{entry.number}: \"{entry.title}\". Nguồn: {src}.", *c.title_span,
-                                  suggestion=format_citation(entry)))
-        elif own < 0.35 and len(bigrams(c.title)) >= 3:
-            fs.append(ctx.finding("title-mismatch", "warning",
-                                  f"Trích yếu không khớp với {entry.doc_type or ''} số {entry.number}: \"{entry.title}\". "
-                                  f"Nguồn: {src}.", *c.title_span, suggestion=format_citation(entry)))
+        fs += _title_findings(ctx, c, entry, src)
     if not type_flagged and c.explicit_type and entry.doc_type and c.doc_type != entry.doc_type \
             and not P.TYPE_BY_NAME.get(c.doc_type, P.TYPES[0]).letter:
         fs.append(ctx.finding("type-code-mismatch", sev,
@@ -301,3 +319,35 @@ def _against_entry(ctx: Context, c: Citation, entry: RegistryEntry, parts: Numbe
                                   f"{entry.number} do {entry.issuer} ban hành, không phải \"{c.issuer}\". Nguồn: {src}.",
                                   *c.issuer_span, suggestion=entry.issuer))
     return fs
+
+
+def _title_findings(ctx: Context, c: Citation, entry: RegistryEntry, src: str) -> list[Finding]:
+    verdict = judge_title(c.title, entry, ctx.registry)
+    doc = f"{entry.doc_type or ''} số {entry.number}".strip()
+    if verdict.kind == "other":
+        best = verdict.other
+        sev = "error" if entry.trusted and best.trusted else "warning"
+        return [ctx.finding("title-mismatch", sev,
+                            f"Trích yếu ghi cho {doc} là nội dung của {best.doc_type or ''} số {best.number} "
+                            f"({best.title}). Trích yếu đúng của {entry.number}: \"{entry.title}\". Nguồn: {src}.",
+                            *c.title_span, suggestion=format_citation(entry))]
+    if verdict.kind == "conflict":
+        return [ctx.finding("title-mismatch", _severity(entry),
+                            f"Trích yếu ghi {_distinguishing(verdict.cited, verdict.own)}, nhưng {doc} là văn bản về "
+                            f"{_distinguishing(verdict.own, verdict.cited)}: \"{entry.title}\". Nguồn: {src}.",
+                            *c.title_span, suggestion=format_citation(entry))]
+    if verdict.kind == "unlike":
+        return [ctx.finding("title-mismatch", "warning",
+                            f"Trích yếu không khớp với {doc}: \"{entry.title}\". Nguồn: {src}.",
+                            *c.title_span, suggestion=format_citation(entry))]
+    return []
+
+
+def _distinguishing(sig: Signature, against: Signature) -> str:
+    """'lĩnh vực "thanh tra"', '"phân quyền, phân cấp"': the words on which two titles differ."""
+    parts = []
+    if sig.modes and against.modes and not sig.modes & against.modes:
+        parts.append(" và ".join(f"\"{m}\"" for m in sorted(sig.modes)))
+    if sig.domains and against.domains and not sig.domains & against.domains:
+        parts.append("lĩnh vực " + ", ".join(f"\"{f}\"" for f in sig.fields))
+    return " trong ".join(parts)

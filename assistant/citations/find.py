@@ -15,6 +15,7 @@ from assistant.text import nfc
 
 from . import patterns as P
 from .normalise import parse_number
+from .own_number import own_number
 
 _TERM_DIGITS = re.compile(r"\d+$")          # "QH15" -> "QH"
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -52,13 +53,12 @@ class Citation:
                 "issuer": self.issuer, "title": self.title, "status": self.status}
 
 
-_OWN_NUMBER_PREFIX = re.compile(r"[ \t*|#>_]*(?:(?:luat|bo luat|phap lenh|nghi quyet) )?so {0,3}:? {0,3}")
 _WORD = re.compile(r"[a-z]+")
 _SO_TAIL = re.compile(r"(?<![a-z])so {0,2}:? {0,2}$")
 _TITLE_STOPS = re.compile(r"[;.\n,:\"“”\[]")  # "[" opens a source marker [n], never part of a title
 _SPACED_GROUP = re.compile(r"\s+-\s*|\s*-\s+")
 _CAP_WORD = re.compile(r"[^\W\d_][\w-]*")
-_GENERIC_ISSUER = re.compile(r"[ ,]{0,3}(?:do )?cua {1,2}(?=\w)")
+_GENERIC_ISSUER = re.compile(r"[*_]{0,3}[ ,]{0,3}(?:do )?cua {1,2}(?=\w)")
 _LAW_STOP = re.compile(
     r"[,;.:()\n\"“”]|(?<!\w)(?:năm|ngày|số|và|trên|tại|theo|đã|được|để|nhằm|đối với|cho|khi|là|với|"
     r"sửa đổi|hiện hành|này|thì|về|quy định|hướng dẫn|gồm|nêu)(?!\w)", re.IGNORECASE)
@@ -175,7 +175,7 @@ def _forward(c: Citation, t: str, s: str, pos: int, limit: int) -> int:
             m = P.DATE_RE.match(s, pos)
             if m and m.end() <= limit:
                 c.date, c.date_invalid = _parse_date(m)
-                ds = m.start() + (len(m.group()) - len(m.group().lstrip(" ,(")))
+                ds = m.start() + (len(m.group()) - len(m.group().lstrip(" ,(" + P.EMPHASIS)))
                 c.date_span = (ds, m.end())
                 c.date_text = t[ds:m.end()]
                 pos = end = m.end()
@@ -229,11 +229,11 @@ def find_citations(text: str) -> list[Citation]:
 def find_in(t: str, s: str) -> list[Citation]:
     # Pass 1: anchors with their type words.
     anchors = []
+    own = own_number(t, s)
     for m in P.NUMBER_RE.finditer(s):
         kind = m.lastgroup
         ns, ne = m.span(kind)
-        line_start = s.rfind("\n", 0, ns) + 1
-        if _OWN_NUMBER_PREFIX.fullmatch(s, line_start, ns):
+        if own is not None and own.rest_start <= ns < own.rest_end:
             continue  # the document's own "Số: …" line
         if kind != "bare":
             ne = _trim_number(t, ns, ne)
@@ -324,7 +324,7 @@ def _find_laws(t: str, s: str, cites: list[Citation]) -> list[Citation]:
         ym = P.DATE_RE.match(s, ne)
         if ym:
             c.date, c.date_invalid = _parse_date(ym)
-            ds = ym.start() + (len(ym.group()) - len(ym.group().lstrip(" ,(")))
+            ds = ym.start() + (len(ym.group()) - len(ym.group().lstrip(" ,(" + P.EMPHASIS)))
             c.date_span, c.date_text = (ds, ym.end()), t[ds:ym.end()]
             end = ym.end()
         else:

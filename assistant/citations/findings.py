@@ -1,7 +1,7 @@
 """A finding of the checker and the context every check writes it from (a leaf of the checks)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from .resolve import Registry
@@ -29,6 +29,7 @@ class Context:
     s: str
     registry: Registry
     report_date: date | None
+    lookalikes: dict[int, str] = field(default_factory=dict)  # offset -> "Ð", "–" … as typed (lookalikes.py)
 
     def finding(self, code, severity, message, start, end, suggestion=None) -> Finding:
         return Finding(code, severity, message, start, end, self.t[start:end], suggestion)

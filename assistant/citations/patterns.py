@@ -127,6 +127,8 @@ KNOWN_CODE_FOLDS = set(_folded_seen)
 _CODE = r"[a-z]{1,10}\d{0,2}"
 _S = r" {0,2}"
 _TAIL = rf"(?:{_S}-{_S}{_CODE}){{0,4}}"
+# Markdown emphasis that may close right after a number or a date: "**Nghị quyết số 15/NQ-HĐND** ngày …".
+EMPHASIS = "*_"
 # One anchor regex for every number form; the alternatives are tried at digit positions only.
 NUMBER_RE = re.compile(
     rf"(?<![\w/])(?:"
@@ -140,7 +142,7 @@ CODE_GROUP_RE = re.compile(r"[^\W\d_]+\d*|\d+")
 SPACED_SEPARATOR_RE = re.compile(r"\s[/-]|[/-]\s")  # "80 / BC", "NĐ - CP"
 
 DATE_RE = re.compile(
-    r"[ ,]{0,3}(?:\(|, )?(?:(?:ban hanh|ky|thong qua) {1,2})?(?:vao )?ngay {0,3}(?:"
+    r"[*_]{0,3}[ ,]{0,3}(?:\(|, )?(?:(?:ban hanh|ky|thong qua) {1,2})?(?:vao )?ngay {0,3}(?:"
     r"(?P<d>\d{1,2}) {0,2}[/.-] {0,2}(?P<m>\d{1,2}) {0,2}[/.-] {0,2}(?P<y>\d{4})"
     r"|(?P<d2>\d{1,2}) {1,3}thang {1,3}(?P<m2>\d{1,2}) {1,3}nam {1,3}(?P<y2>\d{4}))(?!\d)"
 )
@@ -152,11 +154,11 @@ def _alternation(phrases) -> str:
 
 
 ISSUER_RE = re.compile(
-    rf"[ ,]{{0,3}}(?:do )?cua {{1,2}}(?P<issuer>{_alternation(ISSUER_BY_PHRASE)})(?![a-z])"
+    rf"[*_]{{0,3}}[ ,]{{0,3}}(?:do )?cua {{1,2}}(?P<issuer>{_alternation(ISSUER_BY_PHRASE)})(?![a-z])"
     rf"(?: {{1,2}}(?P<place>{_alternation(PLACE_WORDS)})(?![a-z]))?"
 )
 TITLE_START_RE = re.compile(
-    rf"[ ,:]{{0,3}}(?:-{{1,2}} {{0,2}})?(?P<start>(?:{_alternation(fkey(s) for s in RULES['title_starters'])})(?![a-z]))"
+    rf"[*_]{{0,3}}[ ,:]{{0,3}}(?:-{{1,2}} {{0,2}})?(?P<start>(?:{_alternation(fkey(s) for s in RULES['title_starters'])})(?![a-z]))"
 )
 TITLE_STOP_AFTER_COMMA = tuple(fkey(s) for s in RULES["title_stop_after_comma"])
 TITLE_STOP_WORDS = tuple(fkey(s) for s in RULES["title_stop_words"])

@@ -105,11 +105,13 @@ class Registry:
         self._by_key: dict[str, list[RegistryEntry]] = {}
         self._laws: list[tuple[str, RegistryEntry]] = []
         self._by_serial: dict[int, list[RegistryEntry]] = {}
+        self.memo: dict = {}  # values computed from the entries (title weights, verdicts); cleared on insert
         for e in entries:
             self._insert(e)
 
     # -- building -------------------------------------------------------------------------------
     def _insert(self, entry: RegistryEntry) -> None:
+        self.memo.clear()
         parts = parse_number(entry.number)
         keys = {_key(entry.number)}
         if not parts.year and entry.date:
