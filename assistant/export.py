@@ -452,3 +452,104 @@ def export_chat_markdown(history: list, *, title: str = "Cuộc trò chuyện") 
     path = _out_path("tro-chuyen", "md")
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+# ---- the commune-level task register as an appendix (assistant.tasks) ----------------------------
+APPENDIX_TITLE = "DANH MỤC NHIỆM VỤ PHÂN CẤP, PHÂN QUYỀN CHO CẤP XÃ"
+APPENDIX_HEADERS = ["STT", "Nhiệm vụ", "Căn cứ (Điều, khoản, điểm; văn bản)", "Chủ thể thực hiện",
+                    "Kết quả thực hiện"]
+APPENDIX_WIDTHS_MM = [12, 118, 48, 36, 38]  # 252 mm: landscape A4 less the 30 mm and 15 mm margins
+_ROMAN_NUMERALS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV",
+                   "XVI", "XVII", "XVIII", "XIX", "XX"]
+
+
+def _landscape(doc) -> None:
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    sec = doc.sections[0]
+    sec.orientation = WD_ORIENT.LANDSCAPE
+    sec.page_width, sec.page_height = Mm(297), Mm(210)
+
+
+def _merged_row(table, text: str) -> None:
+    """A row across the whole table: a field's heading inside the appendix."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    cells = table.add_row().cells
+    cell = cells[0].merge(cells[-1])
+    for extra in cell.paragraphs[1:]:  # merging keeps each cell's empty paragraph
+        extra._element.getparent().remove(extra._element)
+    par = _cell_first(cell, text, size=12, bold=True)
+    par.alignment = WD_ALIGN_PARAGRAPH.LEFT
+
+
+def _task_row(table, values: list[str], note: str | None) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
+    cells = table.add_row().cells
+    for i, (cell, value, w) in enumerate(zip(cells, values, APPENDIX_WIDTHS_MM)):
+        cell.width = Mm(w)
+        par = _cell_first(cell, "")
+        par.alignment = WD_ALIGN_PARAGRAPH.CENTER if i == 0 else WD_ALIGN_PARAGRAPH.LEFT
+        _run(par, value, size=12)
+        if i == 1 and note:
+            _run(cell.add_paragraph(), note, size=11, italic=True)
+
+
+def export_tasks_appendix_docx(registers, *, unit: str | None = None, report_number: str | None = None,
+                               report_date: date | None = None, results: dict | None = None,
+                               label: str = "Phụ lục") -> Path:
+    """The appendix a report's section 1.3 attaches ("Có phụ lục kèm theo"): every task the documents'
+    registers give the commune, grouped by field across the documents, in a landscape table laid out as
+    NĐ 30/2020 lays out an appendix (STT | Nhiệm vụ | Căn cứ | Chủ thể thực hiện | Kết quả thực hiện).
+
+    `registers`: assistant.tasks.TaskRegister objects (their `document["citation"]` is the registry's
+    exact citation). `results`: {(number, article, clause, point): text} fills the last column where the
+    unit's reports give a figure for a task (with its source); other cells stay empty for the clerk."""
+    registers = [r for r in registers if r is not None]
+    results = results or {}
+    doc = _new_document()
+    _landscape(doc)
+    _para(doc, label, size=14, bold=True)
+    _para(doc, APPENDIX_TITLE, size=14, bold=True)
+    citations = [nfc(r.citation) for r in registers if r.citation]
+    if citations:
+        _para(doc, "theo " + "; ".join(citations), size=14, bold=True)
+    attached = f"Báo cáo số {report_number}" if report_number else "Báo cáo số …/BC-UBND"
+    when = vn_date_line(None, report_date).lower() if report_date else "ngày … tháng … năm …"
+    who = nfc(unit) if unit else "Ủy ban nhân dân xã …"
+    _rule(_para(doc, f"(Kèm theo {attached} {when} của {who})", size=14, italic=True), width_chars=30)
+    _para(doc, "", after=6)
+
+    groups: dict[str, list[tuple]] = {}
+    names: dict[str, str] = {}
+    for reg in registers:
+        for t in reg.tasks:
+            name = names.setdefault(fold(t.field), t.field)
+            groups.setdefault(name, []).append((reg, t))
+    table = _grid_table(doc, APPENDIX_HEADERS, [], APPENDIX_WIDTHS_MM)
+    filled = 0
+    for i, (name, items) in enumerate(groups.items()):
+        numeral = _ROMAN_NUMERALS[i] if i < len(_ROMAN_NUMERALS) else str(i + 1)
+        _merged_row(table, f"{numeral}. {name.upper()} ({len(items):02d} nhiệm vụ)")
+        for n, (reg, t) in enumerate(items, 1):
+            result = results.get((reg.document.get("number"), t.article, t.clause, t.point), "")
+            filled += bool(result)
+            note = "(Nhiệm vụ văn bản ghi là chuyển từ cấp huyện hoặc chuyển giao cho cấp xã)" if t.new_to_commune \
+                else None
+            _task_row(table, [str(n), nfc(t.text), f"{t.reference} {reg.short_name}", nfc(t.actor), result], note)
+    if not groups:
+        _para(doc, "Các văn bản trên không có điều, khoản nào giao nhiệm vụ cho cấp xã.", italic=True, align="left")
+    total = sum(len(items) for items in groups.values())
+    note = f"Tổng số: {total:02d} nhiệm vụ thuộc {len(groups):02d} lĩnh vực."
+    if filled:
+        note += (f" Cột \"Kết quả thực hiện\" có {filled:02d} ô lấy số liệu từ báo cáo của đơn vị (ghi rõ nguồn); "
+                 "các ô còn lại do đơn vị điền.")
+    _para(doc, "", after=6)
+    _para(doc, note, size=13, italic=True, align="left")
+    stem = "phu-luc-nhiem-vu-cap-xa"
+    if len(registers) == 1 and registers[0].document.get("number"):
+        stem += "-" + _slug(registers[0].document["number"], "van-ban")
+    return _save(doc, stem)
