@@ -351,14 +351,23 @@ def test_sum_mismatch(registry):
 def test_registry_keeps_confidence_and_never_promotes():
     data = json.loads((PROJECT_ROOT / "corpus" / "registry.json").read_text(encoding="utf-8"))
     entries = {e["number"]: e for e in data["entries"]}
-    assert len(entries) == 32
+    assert len(entries) == 36
     assert entries["120/2025/NĐ-CP"]["confidence"] == "verified"
     assert entries["120/2025/NĐ-CP"]["signing_date"] == "2025-06-11"
     assert entries["64/2025/QH15"]["confidence"] == "from-secondary-source"
+    # verified only with a primary text: the research file's own, or a header read in ../shared/data/decrees/extra/
+    promoted = {n for n, e in entries.items() if e.get("secondary_source")}
+    assert promoted == {"118/2025/NĐ-CP"}
+    for n, e in entries.items():
+        if e["confidence"] == "verified" and "extra/" in (e.get("source") or ""):
+            assert "own header" in e["source"], n
+        if "extra/" in (e.get("source") or "") and "own header" not in e["source"]:
+            assert e["confidence"] == "from-secondary-source", n  # read only in another text's căn cứ
     if (SHARED / "data" / "decree_registry.json").exists():
         shared = json.loads((SHARED / "data" / "decree_registry.json").read_text(encoding="utf-8"))
         for e in shared["entries"]:
-            assert entries[normalise_number(e["number"])]["confidence"] == e["confidence"]
+            number = normalise_number(e["number"])
+            assert entries[number]["confidence"] == e["confidence"] or number in promoted
 
 
 def test_registry_lookup_add_and_persist(tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from assistant.text import nfc
 
@@ -54,13 +55,14 @@ class Citation:
 
 
 _WORD = re.compile(r"[a-z]+")
+_TYPE_LOOKBACK = 48  # characters before a number where its type word ("Nghị quyết liên tịch số") may stand
 _SO_TAIL = re.compile(r"(?<![a-z])so {0,2}:? {0,2}$")
-_TITLE_STOPS = re.compile(r"[;.\n,:\"“”\[]")  # "[" opens a source marker [n], never part of a title
+_TITLE_STOPS = re.compile(r"[;.\n,:\"“”\[|]")  # "[" opens a source marker [n]; "|" ends a table cell
 _SPACED_GROUP = re.compile(r"\s+-\s*|\s*-\s+")
 _CAP_WORD = re.compile(r"[^\W\d_][\w-]*")
 _GENERIC_ISSUER = re.compile(r"[*_]{0,3}[ ,]{0,3}(?:do )?cua {1,2}(?=\w)")
 _LAW_STOP = re.compile(
-    r"[,;.:()\n\"“”]|(?<!\w)(?:năm|ngày|số|và|trên|tại|theo|đã|được|để|nhằm|đối với|cho|khi|là|với|"
+    r"[,;.:()\n\"“”|]|(?<!\w)(?:năm|ngày|số|và|trên|tại|theo|đã|được|để|nhằm|đối với|cho|khi|là|với|"
     r"sửa đổi|hiện hành|này|thì|về|quy định|hướng dẫn|gồm|nêu)(?!\w)", re.IGNORECASE)
 
 
@@ -69,8 +71,17 @@ def _type_before(s: str, pos: int) -> tuple[P.DocType, int, int, int] | None:
 
     Returns (type, type_start, type_end, citation_start) or None.
     """
-    lo = max(0, pos - 48)
-    seg = s[lo:pos]
+    lo = max(0, pos - _TYPE_LOOKBACK)
+    found = _type_in_tail(s[lo:pos], lo == 0 or not s[lo - 1].isalnum())
+    if found is None:
+        return None
+    dtype, start, end = found
+    return dtype, lo + start, lo + end, lo + start
+
+
+@lru_cache(maxsize=16384)
+def _type_in_tail(seg: str, open_start: bool) -> tuple[P.DocType, int, int] | None:
+    """The type word at the end of `seg` (offsets in seg); open_start: seg does not begin mid-word."""
     m = _SO_TAIL.search(seg)
     cut = m.start() if m else len(seg.rstrip(" :"))
     head = seg[:cut].rstrip(" ")
@@ -80,8 +91,8 @@ def _type_before(s: str, pos: int) -> tuple[P.DocType, int, int, int] | None:
     for k in range(len(toks), 0, -1):
         first = toks[-k]
         phrase = " ".join(head[first.start():].split())
-        if phrase in P.TYPE_BY_WORD and (first.start() + lo == 0 or not s[first.start() + lo - 1].isalnum()):
-            return P.TYPE_BY_WORD[phrase], lo + first.start(), lo + len(head), lo + first.start()
+        if phrase in P.TYPE_BY_WORD and (open_start if first.start() == 0 else not seg[first.start() - 1].isalnum()):
+            return P.TYPE_BY_WORD[phrase], first.start(), len(head)
     return None
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from assistant.text import nfc
 
@@ -76,11 +76,11 @@ class NumberParts:
     issuer_code: str | None  # "CP", "UBND", "QH" (term digits dropped)
     groups: tuple[str, ...]  # all code groups after the serial/year
 
-    @property
+    @cached_property
     def serial_int(self) -> int:
         return int(self.serial) if self.serial.isdigit() else -1
 
-    @property
+    @cached_property
     def key(self) -> str:
         """Lookup key: leading zeros dropped, codes folded ('08/2025/TT-BTP' == '8/2025/TT-BTP')."""
         rest = shadow(self.number.split("/", 1)[1]) if "/" in self.number else ""

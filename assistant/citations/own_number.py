@@ -29,6 +29,8 @@ _ONLY_A_NUMBER = re.compile(
     r"[ \t]{0,12}\d{0,4}[ \t]{0,12}(?:[/-][ \t]{0,2}[a-z0-9]{1,12}[ \t]{0,2}){1,6}[*_]{0,3}"
     r"(?:[ \t]*|(?:\t| {2,}| - )[^\n]*)")
 _UPPER_LINE_MIN_LETTERS = 3
+_MARKUP = re.compile(r"[|#*>_\t-]")
+_HEADER_OPENINGS = tuple(P.ORG_WORDS) + ("cong hoa", "dang cong san")
 
 
 @dataclass(frozen=True)
@@ -64,10 +66,14 @@ def own_number(t: str, s: str) -> OwnNumber | None:
 
 
 def _upper_line_before(t: str, z0: int, end: int) -> bool:
-    """An upper-case line (the issuer block: 'ỦY BAN NHÂN DÂN', '| CHÍNH PHỦ | …') above `end`."""
+    """The issuer block above `end`: an upper-case line naming an organisation ('ỦY BAN NHÂN DÂN',
+    '| CHÍNH PHỦ | CỘNG HÒA …') or the national motto, not any upper-case line (a table's 'SỐ, KÝ HIỆU')."""
     for line in t[z0:end].splitlines():
         letters = [ch for ch in line if ch.isalpha()]
-        if len(letters) >= _UPPER_LINE_MIN_LETTERS and sum(ch.isupper() for ch in letters) >= 0.9 * len(letters):
+        if len(letters) < _UPPER_LINE_MIN_LETTERS or sum(ch.isupper() for ch in letters) < 0.9 * len(letters):
+            continue
+        words = P.fkey(_MARKUP.sub(" ", line)).split()
+        if any(words[:len(w.split())] == w.split() for w in _HEADER_OPENINGS):
             return True
     return False
 

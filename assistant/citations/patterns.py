@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from assistant.text import fold
@@ -48,6 +49,7 @@ def shadow(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
+@lru_cache(maxsize=16384)
 def fkey(text: str) -> str:
     """Folded lookup key of a short phrase (whitespace collapsed)."""
     return " ".join(shadow(text).split())
