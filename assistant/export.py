@@ -9,7 +9,6 @@ tên loại 14 pt bold; trích yếu 14 pt bold; body 14 pt justified, first-lin
 """
 from __future__ import annotations
 
-import itertools
 import re
 import secrets
 from dataclasses import asdict, is_dataclass
@@ -17,12 +16,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .config import get_settings
+from .labels import WORD_HIGHLIGHT, counts_phrase, message_text, segments, severity_label, status_label
 from .text import fold, nfc
 
 FONT = "Times New Roman"
-SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
-STATUS_LABEL = {"verified": "Đã xác minh", "mismatch": "Sai lệch", "unknown": "Chưa có trong danh mục",
-                "local": "Văn bản địa phương", "incomplete": "Thiếu thông tin"}
 _MARKER = re.compile(r"\s?\[\d{1,3}\](?:\s?\[\d{1,3}\])*")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -327,8 +324,7 @@ def export_draft_docx(text: str, *, unit: str | None = None, number: str | None 
 def _highlight_color(severity: str):
     from docx.enum.text import WD_COLOR_INDEX
 
-    return {"error": WD_COLOR_INDEX.PINK, "warning": WD_COLOR_INDEX.YELLOW,
-            "info": WD_COLOR_INDEX.TURQUOISE}.get(severity, WD_COLOR_INDEX.YELLOW)
+    return getattr(WD_COLOR_INDEX, WORD_HIGHLIGHT.get(severity, "YELLOW"))
 
 
 def _grid_table(doc, headers: list[str], rows: list[list[str]], widths_mm: list[float]):
@@ -367,14 +363,13 @@ def export_check_docx(text: str, result, *, title: str | None = None) -> Path:
     rd = res.get("report_date")
     rd_s = rd.strftime("%d/%m/%Y") if isinstance(rd, date) else (
         datetime.fromisoformat(rd).strftime("%d/%m/%Y") if rd else "không rõ")
-    counts = {s: sum(1 for f in findings if f.get("severity") == s) for s in SEVERITY_LABEL}
     _para(doc, f"Ngày của báo cáo được kiểm tra: {rd_s}. Số trích dẫn: {len(citations)}. Phát hiện: "
-               f"{counts['error']} lỗi, {counts['warning']} cảnh báo, {counts['info']} ghi chú.",
+               f"{counts_phrase(findings)}.",
           align="justify", after=6, indent_first=1.0)
 
     _para(doc, "I. CÁC PHÁT HIỆN", bold=True, align="left", after=6)
     if findings:
-        rows = [[str(i), SEVERITY_LABEL.get(f.get("severity"), f.get("severity") or ""), f.get("code") or "",
+        rows = [[str(i), severity_label(f.get("severity")), f.get("code") or "",
                  f.get("message") or "", (f.get("text") or "")[:300], f.get("suggestion") or ""]
                 for i, f in enumerate(findings, 1)]
         _grid_table(doc, ["STT", "Mức độ", "Mã", "Nội dung", "Đoạn văn", "Gợi ý sửa"], rows, [10, 20, 25, 45, 40, 25])
@@ -390,7 +385,7 @@ def export_check_docx(text: str, result, *, title: str | None = None) -> Path:
             d_s = d.strftime("%d/%m/%Y") if isinstance(d, date) else (
                 datetime.fromisoformat(d).strftime("%d/%m/%Y") if d else "")
             rows.append([str(i), (c.get("text") or "")[:200], c.get("number") or "", d_s,
-                         STATUS_LABEL.get(c.get("status"), c.get("status") or "")])
+                         status_label(c.get("status"))])
         _grid_table(doc, ["STT", "Trích dẫn", "Số/ký hiệu", "Ngày", "Trạng thái"], rows, [10, 80, 30, 22, 23])
     else:
         _para(doc, "Không tìm thấy trích dẫn văn bản nào.", italic=True, align="left", after=6)
@@ -403,10 +398,6 @@ def export_check_docx(text: str, result, *, title: str | None = None) -> Path:
 
 
 def _marked_text(doc, text: str, findings: list[dict]) -> None:
-    rank = {"error": 3, "warning": 2, "info": 1}
-    spans = [(f["start"], f["end"], f.get("severity") or "info") for f in findings
-             if isinstance(f.get("start"), int) and isinstance(f.get("end"), int)
-             and 0 <= f["start"] < f["end"] <= len(text)]
     offset = 0
     for line in text.split("\n"):
         a, b = offset, offset + len(line)
@@ -414,22 +405,9 @@ def _marked_text(doc, text: str, findings: list[dict]) -> None:
         if not line.strip():
             continue
         par = _para(doc, align="justify", after=6)
-        cuts = sorted({a, b, *(s for s, _, _ in spans if a < s < b), *(e for _, e, _ in spans if a < e < b)})
-        for x, y in itertools.pairwise(cuts):
-            cover = [s for s in spans if s[0] <= x and y <= s[1]]
-            sev = max(cover, key=lambda s: rank.get(s[2], 0))[2] if cover else None
-            _run(par, text[x:y], size=13, highlight=_highlight_color(sev) if sev else None)
-
-
-def _message_text(content) -> str:
-    """Message content as text: a string, or Gradio's list of {"type": "text", "text"} parts."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, dict):
-        return content.get("text") or ""
-    if isinstance(content, (list, tuple)):
-        return "".join(_message_text(p) for p in content)
-    return ""
+        for seg in segments(text, findings, a, b):
+            _run(par, text[seg.start:seg.end], size=13,
+                 highlight=_highlight_color(seg.severity) if seg.severity else None)
 
 
 def export_chat_markdown(history: list, *, title: str = "Cuộc trò chuyện") -> Path:
@@ -444,7 +422,7 @@ def export_chat_markdown(history: list, *, title: str = "Cuộc trò chuyện") 
         else:
             pairs = [(getattr(item, "role", ""), getattr(item, "content", ""))]
         for role, content in pairs:
-            content = _message_text(content)
+            content = message_text(content)
             if not content.strip():
                 continue
             who = "Người dùng" if role == "user" else "Trợ lý"

@@ -31,12 +31,13 @@ CHECK_TEXT = ("Căn cứ Kế hoạch số 05/KH-UBND ngày 10/01/2025 của UBN
 
 def serve_child(port: int) -> None:
     """Child process: ingest the corpus, then serve the app until killed."""
-    from assistant import ui
+    from assistant.ui import build_app
+    from assistant.ui.serving import ingest_at_start, launch
 
-    ui._ingest_at_start([os.environ["BENCH_CORPUS"]])
-    demo = ui.build_app()
+    ingest_at_start([os.environ["BENCH_CORPUS"]])
+    demo = build_app()
     print("READY", flush=True)
-    ui.launch(demo, "127.0.0.1", port, block=True)
+    launch(demo, "127.0.0.1", port, block=True)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -125,7 +126,7 @@ def main(argv=None) -> int:
         serve_child(args._serve)
         return 0
 
-    from test_ui import StubLLM, free_port, write_corpus
+    from fixtures.app import StubLLM, free_port, write_corpus
 
     base = Path(tempfile.mkdtemp(prefix="app-load-"))
     corpus = write_corpus(base / "corpus")

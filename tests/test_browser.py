@@ -5,49 +5,27 @@ Needs /usr/bin/chromium (Debian package `chromium`); skipped with the reason oth
 """
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
-from test_ui import RunningApp, write_corpus
+from fixtures.app import RunningApp, chromium_page, write_corpus
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
 def browser_page(tmp_path_factory):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} không có: cài bằng `apt-get install chromium` để chạy kiểm thử trình duyệt")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("thiếu gói playwright (pip install playwright)")
-    ARTIFACTS.mkdir(exist_ok=True)
     base = tmp_path_factory.mktemp("browser")
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    with RunningApp(base / "data", write_corpus(base / "corpus")) as app, sync_playwright() as pw:
-        ctx = pw.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True,
-                                                    args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000},
-                                                    locale="vi-VN")
-        page = ctx.new_page()
-        page.set_default_timeout(20_000)
+    with chromium_page(locale="vi-VN") as page, RunningApp(base / "data", write_corpus(base / "corpus")) as app:
+        ARTIFACTS.mkdir(exist_ok=True)
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(app.url)
         page.wait_for_selector("#chat-input textarea")
         page.app, page.errors = app, errors
-        try:
-            yield page
-        finally:
-            ctx.close()
-            shutil.rmtree(profile, ignore_errors=True)
+        yield page
 
 
 def test_ask_shows_answer_and_sources(browser_page):

@@ -13,24 +13,18 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import signal
 import socket
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
 import httpx
 import pytest
+from fixtures.app import STUB_ANSWER, RunningApp, chromium_page, free_port
 from test_remote import RecordingStub, cli_env, run_cli, write_docs
-from test_ui import STUB_ANSWER, RunningApp, free_port
 
 pytestmark = pytest.mark.timeout(150)
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 SECRET = "secret-xyz"
 MARKER = "DAUHIEU-MAT-7F3A91"
@@ -71,16 +65,16 @@ HOSTILE_NAMES = ["../../etc/passwd.txt", "..\\..\\..\\boot.ini.txt", "....//....
 
 
 def test_save_upload_never_leaves_the_uploads_folder(data_dir, tmp_path):
-    from assistant import ui
+    from assistant.ui.uploads import ALLOWED_EXT, save_upload, uploads_dir
 
     src = tmp_path / "noi-dung.txt"
     src.write_text("Nội dung.\n", encoding="utf-8")
-    uploads = ui.uploads_dir()
+    uploads = uploads_dir()
     for name in HOSTILE_NAMES:
-        dest, shown = ui.save_upload(upload_of(src, name))
+        dest, shown = save_upload(upload_of(src, name))
         assert dest.parent == uploads and dest.exists(), (name, dest)
         assert not dest.name.startswith(".") and "/" not in dest.name and "\\" not in dest.name
-        assert dest.suffix in ui.ALLOWED_EXT, dest
+        assert dest.suffix in ALLOWED_EXT, dest
     assert not Path("/tmp/ra-ngoai/tuyet-doi.md").exists()
     assert not (data_dir.parent / "etc").exists() and not (data_dir / "etc").exists()
     assert "passwd.txt" in saved_uploads(data_dir)
@@ -89,7 +83,7 @@ def test_save_upload_never_leaves_the_uploads_folder(data_dir, tmp_path):
 # ---- loopback by default, sign-in off loopback --------------------------------------------------
 def test_loopback_by_default(monkeypatch):
     from assistant.config import Settings
-    from assistant.ui import is_loopback
+    from assistant.ui.serving import is_loopback
 
     monkeypatch.delenv("ASSISTANT_HOST", raising=False)
     assert Settings(_env_file=None).host == "127.0.0.1"
@@ -257,7 +251,9 @@ def _http_upload(app, name: str, content: bytes) -> httpx.Response:
 
 # ---- uploads at the handler (the running app's process, its settings: 1.5 MB) ---------------------
 def test_upload_handler_refuses_big_files_everywhere(app, tmp_path):
-    from assistant import ui
+    from assistant.ui.check import check_run
+    from assistant.ui.documents import docs_upload
+    from assistant.ui.summary import summary_run
 
     big = tmp_path / "bao-cao-lon.txt"
     big.write_bytes(b"Bao cao thu ngan sach. " * int(1.6 * 2**20 / 23))  # 1.6 MB > 1.5 MB
@@ -265,21 +261,21 @@ def test_upload_handler_refuses_big_files_everywhere(app, tmp_path):
     small.write_text("Báo cáo thu ngân sách quý I đạt 3,2 tỷ đồng.\n", encoding="utf-8")
     before = saved_uploads(app.data_dir)
 
-    status, table, *_ = ui.docs_upload([upload_of(big), upload_of(small)], progress=_noop_progress)
+    status, table, *_ = docs_upload([upload_of(big), upload_of(small)], progress=_noop_progress)
     assert "vượt giới hạn 1.5 MB" in status and "bao-cao-lon.txt" in status, status
     assert "Đã nạp bao-cao-nho.txt" in status, status
     assert sorted(set(saved_uploads(app.data_dir)) - set(before)) == ["bao-cao-nho.txt"]
     listed = [r[-1] for r in table]
     assert "bao-cao-nho.txt" in listed and "bao-cao-lon.txt" not in listed
     # The citation check and the summary refuse the same file before reading it.
-    *_, summary, state = ui.check_run("", upload_of(big), "")
+    *_, summary, state = check_run("", upload_of(big), "")
     assert "vượt giới hạn" in summary and state is None
-    status, body = ui.summary_run(None, upload_of(big), progress=_noop_progress)
+    status, body = summary_run(None, upload_of(big), progress=_noop_progress)
     assert "vượt giới hạn" in status and body == ""
 
 
 def test_upload_handler_refuses_other_types(app, tmp_path):
-    from assistant import ui
+    from assistant.ui.documents import docs_upload
 
     before = saved_uploads(app.data_dir)
     outs = []
@@ -288,7 +284,7 @@ def test_upload_handler_refuses_other_types(app, tmp_path):
                           ("khong-duoi", b"hello")):
         f = tmp_path / name
         f.write_bytes(content)
-        outs.append((name, ui.docs_upload([upload_of(f)], progress=_noop_progress)[0]))
+        outs.append((name, docs_upload([upload_of(f)], progress=_noop_progress)[0]))
     for name, status in outs:
         assert "không được hỗ trợ" in status, (name, status)
     assert saved_uploads(app.data_dir) == before
@@ -324,7 +320,7 @@ def padded_docx(path: Path, size: int) -> Path:
 
 
 def test_http_uploads_are_limited_by_type_and_name(app):
-    from assistant.ui import ALLOWED_EXT
+    from assistant.ui.uploads import ALLOWED_EXT
 
     before = saved_uploads(app.data_dir)
     # A hostile type: Gradio may refuse it outright, otherwise the handler must.
@@ -396,21 +392,9 @@ def test_app_logs_hold_neither_the_key_nor_document_text(app, capfd, tmp_path):
 
 
 def test_html_in_documents_and_answers_never_runs(app):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} không có: cài bằng `apt-get install chromium` để chạy kiểm thử trình duyệt")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("thiếu gói playwright (pip install playwright)")
-
     app.stub.server.answer = f"Thu thuế đạt 1,5 tỷ đồng [1]. {XSS_IMG} {XSS_SCRIPT} **đậm**"
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
     try:
-        with sync_playwright() as pw:
-            ctx = pw.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True,
-                                                        args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000})
-            page = ctx.new_page()
-            page.set_default_timeout(20_000)
+        with chromium_page() as page:
             errors, dialogs = [], []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -471,7 +455,5 @@ def test_html_in_documents_and_answers_never_runs(app):
             # Control: the same payload, parsed as HTML on purpose, does run in this browser.
             page.evaluate("p => document.body.insertAdjacentHTML('beforeend', p)", XSS_IMG)
             page.wait_for_function("window.__pwned === 1", timeout=5_000)
-            ctx.close()
     finally:
         app.stub.server.answer = STUB_ANSWER
-        shutil.rmtree(profile, ignore_errors=True)

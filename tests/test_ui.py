@@ -6,196 +6,12 @@ source-marked answer, so no real model is needed.
 """
 from __future__ import annotations
 
-import json
-import os
-import socket
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-STUB_ANSWER = "Theo Kế hoạch số 05/KH-UBND, xã Bình Thành đã trồng 120 ha lúa [1]."
-
-CORPUS = {
-    "ke-hoach-05.md": """ỦY BAN NHÂN DÂN XÃ BÌNH THÀNH
-
-Số: 05/KH-UBND
-
-Bình Thành, ngày 10 tháng 01 năm 2025
-
-KẾ HOẠCH
-
-Phát triển sản xuất nông nghiệp năm 2025
-
-I. MỤC ĐÍCH, YÊU CẦU
-
-Xã Bình Thành phấn đấu trồng 120 ha lúa chất lượng cao trong năm 2025, tăng 10 ha so với năm 2024.
-
-II. NỘI DUNG
-
-1. Chuyển đổi 15 ha đất trồng lúa kém hiệu quả sang trồng cây ăn quả.
-2. Hỗ trợ giống cho 230 hộ dân.
-""",
-    "bao-cao-dan-so.txt": """UBND XÃ BÌNH THÀNH
-
-BÁO CÁO
-Tình hình dân số và gia đình năm 2024
-
-Dân số toàn xã là 8.450 người, 2.130 hộ. Tỷ lệ tăng dân số tự nhiên 1,1%.
-Công tác chứng thực: đã chứng thực 1.245 bản sao từ bản chính.
-""",
-}
-
-
-# ---- the stub model server ---------------------------------------------------------------------
-class _StubHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    answer = STUB_ANSWER
-    delay = 0.0  # seconds between streamed pieces (the bench sets it to mimic a model)
-
-    def log_message(self, *args):  # quiet
-        pass
-
-    def _json(self, code: int, obj: dict) -> None:
-        body = json.dumps(obj).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self):
-        if self.path.rstrip("/").endswith("/models"):
-            return self._json(200, {"object": "list", "data": [{"id": "stub", "object": "model"}]})
-        self._json(404, {"error": {"message": "not found"}})
-
-    def do_POST(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        req = json.loads(self.rfile.read(length) or b"{}")
-        self.server.requests.append(req)
-        if not self.path.rstrip("/").endswith("/chat/completions"):
-            return self._json(404, {"error": {"message": "not found"}})
-        text = self.server.answer
-        if not req.get("stream"):
-            return self._json(200, {"id": "stub", "object": "chat.completion", "created": 0, "model": "stub",
-                                    "choices": [{"index": 0, "finish_reason": "stop",
-                                                 "message": {"role": "assistant", "content": text}}],
-                                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}})
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-cache")
-        self.send_header("Connection", "close")
-        self.end_headers()
-        words = text.split(" ")
-        for i, w in enumerate(words):
-            piece = w if i == 0 else " " + w
-            chunk = {"id": "stub", "object": "chat.completion.chunk", "created": 0, "model": "stub",
-                     "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
-            self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
-            self.wfile.flush()
-            if self.server.delay:
-                time.sleep(self.server.delay)
-        done = {"id": "stub", "object": "chat.completion.chunk", "created": 0, "model": "stub",
-                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
-        self.wfile.write(f"data: {json.dumps(done)}\n\ndata: [DONE]\n\n".encode())
-        self.wfile.flush()
-        self.close_connection = True
-
-
-class StubLLM:
-    """An OpenAI-compatible /v1/chat/completions server on 127.0.0.1 (streaming SSE or JSON)."""
-
-    def __init__(self, answer: str = STUB_ANSWER, delay: float = 0.0):
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _StubHandler)
-        self.server.daemon_threads = True
-        self.server.answer = answer
-        self.server.delay = delay
-        self.server.requests = []
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-
-    @property
-    def requests(self) -> list[dict]:
-        return self.server.requests
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def write_corpus(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in CORPUS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
-
-
-class RunningApp:
-    """The app in this process: own data dir, stub model, tiny corpus ingested, on a free port."""
-
-    def __init__(self, data_dir: Path, corpus: Path | None = None, stub_delay: float = 0.0, concurrency=None):
-        self.data_dir, self.corpus = data_dir, corpus
-        self.stub = StubLLM(delay=stub_delay)
-        self.concurrency = concurrency
-        self.saved_env = {}
-
-    def _setenv(self, key, value):
-        self.saved_env.setdefault(key, os.environ.get(key))
-        os.environ[key] = value
-
-    def __enter__(self):
-        from assistant.config import reset_settings
-        from assistant.index import reset_index
-
-        self.stub.__enter__()
-        self._setenv("ASSISTANT_DATA_DIR", str(self.data_dir))
-        self._setenv("OPENAI_BASE_URL", self.stub.base_url)
-        self._setenv("ASSISTANT_MODEL", "stub")
-        self._setenv("ASSISTANT_LLM_RETRIES", "0")
-        if self.concurrency:
-            self._setenv("ASSISTANT_CONCURRENCY", str(self.concurrency))
-        reset_settings()
-        reset_index()
-        from assistant import ui
-
-        if self.corpus:
-            ui._ingest_at_start([str(self.corpus)])
-        self.port = free_port()
-        self.demo = ui.build_app()
-        ui.launch(self.demo, "127.0.0.1", self.port, block=False)
-        self.url = f"http://127.0.0.1:{self.port}/"
-        return self
-
-    def __exit__(self, *exc):
-        from assistant.config import reset_settings
-        from assistant.index import reset_index
-
-        try:
-            self.demo.close()
-        finally:
-            self.stub.__exit__()
-            for k, v in self.saved_env.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
-            reset_settings()
-            reset_index()
+# STUB_ANSWER, StubLLM and _StubHandler are unused here: test_remote.py still imports them from this module.
+from fixtures.app import CORPUS, STUB_ANSWER, RunningApp, StubLLM, _StubHandler, free_port, write_corpus  # noqa: F401
 
 
 @pytest.fixture(scope="module")
@@ -213,7 +29,7 @@ def client(app):
 
 
 def text_of(message: dict) -> str:
-    from assistant.ui import message_text
+    from assistant.labels import message_text
 
     return message_text(message["content"])
 
@@ -292,6 +108,7 @@ def test_chat_export_markdown_for_questions(app):
     assert file.endswith(".md"), status
     body = Path(file).read_text(encoding="utf-8")
     assert "Dân số toàn xã" in body and "Trợ lý" in body
+    assert "[1]" in body and "<a " not in body  # the markers, without the chat's links
 
 
 def test_chat_reports_model_errors_in_vietnamese(app, monkeypatch):
@@ -403,7 +220,7 @@ def test_registry_add_then_check_knows_it(client):
 
 # ---- pure helpers ----------------------------------------------------------------------------
 def test_sanitize_filename_never_leaves_the_folder():
-    from assistant.ui import sanitize_filename
+    from assistant.ui.uploads import sanitize_filename
 
     for bad in ("../../etc/passwd", "..\\..\\boot.ini", "/abs/path/x.pdf", "....", "a\x00b.txt", ""):
         name = sanitize_filename(bad)
@@ -412,7 +229,7 @@ def test_sanitize_filename_never_leaves_the_folder():
 
 
 def test_highlight_escapes_and_marks_by_severity():
-    from assistant.ui import highlight_html
+    from assistant.ui.render import highlight_html
 
     text = "a <b> Nghị định 1/NĐ-CP & c"
     f = [{"start": 6, "end": 21, "severity": "error", "message": "x"},
@@ -420,6 +237,169 @@ def test_highlight_escapes_and_marks_by_severity():
     out = highlight_html(text, f)
     assert "&lt;b&gt;" in out and "&amp;" in out
     assert '<mark class="sev-error"' in out and "sev-info" not in out.split("tl-doc")[1]
+    assert 'title="Lỗi: x | Ghi chú: y"' in out  # both findings named on the overlap
+
+
+SOURCES = [{"marker": "[1]", "title": "Kế hoạch <b>05</b>", "number": "05/KH-UBND", "page": 2,
+            "section": "II. NỘI DUNG", "snippet": "Trồng 120 ha lúa & 15 ha cây ăn quả."}]
+
+
+def test_markers_link_to_their_source_and_unknown_markers_stay_text():
+    from assistant.ui.render import link_markers, sources_html
+
+    out = link_markers("Trồng 120 ha <lúa> [1], xem thêm [2].", SOURCES)
+    assert '<a class="tl-marker" href="#tl-src-1"' in out and "&lt;lúa&gt;" in out
+    assert "[2]" in out and "#tl-src-2" not in out
+    assert "120 ha lúa &amp; 15 ha" in out  # the passage is shown on hover, escaped
+    table = sources_html(SOURCES)
+    assert "id='tl-src-1'" in table and "Kế hoạch &lt;b&gt;05&lt;/b&gt;" in table and "trang 2, II. NỘI DUNG" in table
+    assert "Nguồn tham khảo" in table
+    assert "Đoạn gần nhất" in sources_html(SOURCES, nearest=True)
+    assert "Chưa có nguồn" in sources_html([])
+
+
+def test_findings_and_citations_as_rows_and_html():
+    from assistant.ui.render import check_summary, citation_rows, findings_html, findings_rows
+
+    findings = [{"code": "future-date", "severity": "error", "message": "Ngày <sau> ngày báo cáo",
+                 "text": "ngày 01/01/2099", "suggestion": "Kiểm tra lại ngày"}]
+    citations = [{"text": "Nghị định số 120/2025/NĐ-CP", "doc_type": "Nghị định", "number": "120/2025/NĐ-CP",
+                  "date": "2025-06-11", "issuer": "Chính phủ", "status": "verified"},
+                 {"text": "Quyết định số 5/QĐ-UBND", "doc_type": "Quyết định", "number": "5/QĐ-UBND",
+                  "date": None, "issuer": None, "status": "local"}]
+    assert findings_rows(findings) == [["Lỗi", "future-date", "Ngày <sau> ngày báo cáo", "ngày 01/01/2099",
+                                        "Kiểm tra lại ngày"]]
+    rows = citation_rows(citations)
+    assert rows[0][3] == "11/06/2025" and rows[0][-1] == "Đã xác minh"
+    assert rows[1][3] == "" and rows[1][-1] == "Văn bản địa phương"
+    html = findings_html(findings)
+    assert "Ngày &lt;sau&gt;" in html and "sev-error" in html and "→ Kiểm tra lại ngày" in html
+    assert findings_html([]) == ""
+    assert check_summary(None, citations, findings) == ("Ngày báo cáo: không rõ. 2 trích dẫn; "
+                                                        "1 lỗi, 0 cảnh báo, 0 ghi chú.")
+
+
+def test_summary_markdown_escapes_and_lists_sources_and_notes():
+    from assistant.ui.render import summary_markdown
+
+    body = summary_markdown("Dòng một <i>\nDòng hai\n\nĐoạn mới", SOURCES,
+                            [{"severity": "warning", "message": "Số liệu chưa khớp"}])
+    assert body.startswith("Dòng một &lt;i&gt;  \nDòng hai\n\nĐoạn mới")  # single newlines kept as breaks
+    assert "**Nguồn:**\n- [1] Kế hoạch &lt;b&gt;05&lt;/b&gt;, trang 2, II. NỘI DUNG" in body
+    assert "**Lưu ý khi kiểm tra:**\n- Cảnh báo: Số liệu chưa khớp" in body
+
+
+def test_plain_history_gives_back_what_was_typed_and_written():
+    from assistant.ui.render import link_markers, plain_history
+
+    history = [{"role": "user", "content": "a &lt; b &amp; c"},
+               {"role": "assistant", "content": [{"type": "text", "text": "Đúng [1]"}]},
+               {"role": "assistant", "content": link_markers("Trồng 120 ha <lúa> [1][2].", SOURCES)},
+               {"role": "assistant", "content": ""}]
+    assert plain_history(history) == [{"role": "user", "content": "a < b & c"},
+                                      {"role": "assistant", "content": "Đúng [1]"},
+                                      {"role": "assistant", "content": "Trồng 120 ha <lúa> [1][2]."}]
+
+
+def test_ingest_report_lines_use_the_names_users_gave():
+    from assistant.ingestion import IngestReport
+    from assistant.ui.render import ingest_lines
+
+    report = IngestReport(ingested=[{"source": "/u/bao-cao.md", "pages": 1, "chunks": 3, "warnings": ["ít chữ"]}],
+                          skipped=[{"source": "/u/cu.txt", "reason": "không đổi"}],
+                          failed=[{"source": "/u/hong.pdf", "error": "Tệp 'hong.pdf' hỏng."}])
+    assert ingest_lines(report, {"/u/bao-cao.md": "Báo cáo.md"}) == [
+        (True, "Đã nạp Báo cáo.md (1 trang, 3 đoạn) — ít chữ"), (True, "Bỏ qua cu.txt: không đổi"),
+        (False, "Tệp 'hong.pdf' hỏng.")]
+
+
+def test_chat_updates_fill_sources_then_text_then_links():
+    """The streaming loop alone, fed a job's events: the panel fills first, then the text grows."""
+    from assistant.answers import Answer, Event
+    from assistant.ui.chat import chat_updates
+
+    answer = Answer(sources=SOURCES)  # one object throughout, as the jobs stream it
+    history = [{"role": "user", "content": "?"}, {"role": "assistant", "content": "…"}]
+    state = {"kind": "ask", "text": "", "sources": [], "findings": []}
+
+    def events():
+        yield Event("sources", answer)
+        answer.text = "Trồng 120 ha <lúa>"
+        yield Event("token", answer)
+        answer.text = "Trồng 120 ha lúa [1]."
+        answer.findings = [{"severity": "info", "message": "Đã đối chiếu"}]
+        yield Event("done", answer)
+
+    updates = [(u[0][-1]["content"], *u[1:]) for u in chat_updates(events(), history, state, draft=False)]
+    assert len(updates) == 3
+    assert "tl-table" in updates[0][1] and "Nguồn tham khảo" in updates[0][1]
+    assert updates[1][0] == "Trồng 120 ha &lt;lúa&gt;"
+    text, sources, findings, last = updates[-1]
+    assert 'href="#tl-src-1"' in text and "Đã đối chiếu" in findings and "tl-src-1" in sources
+    assert last["text"] == "Trồng 120 ha lúa [1]." and last["sources"] == SOURCES
+
+
+def test_chat_updates_show_a_drafts_progress_and_its_sources_part_by_part():
+    from assistant.answers import Answer, Event
+    from assistant.ui.chat import chat_updates
+
+    answer = Answer(text="1. Tư pháp")
+    history = [{"role": "user", "content": "Soạn"}, {"role": "assistant", "content": "…"}]
+
+    def events():
+        answer.progress = "Phần 1/2: hộ tịch"
+        yield Event("plan", answer)
+        answer.sources = SOURCES[:1]
+        answer.text += "\nĐã đăng ký 12 việc [1]."
+        yield Event("token", answer)
+        answer.progress = "Phần 2/2: chứng thực"
+        yield Event("part", answer)
+        answer.progress = ""
+        yield Event("done", answer)
+
+    updates = [(u[0][-1]["content"], u[1]) for u in chat_updates(events(), history, {}, draft=True)]
+    assert updates[0][0] == "1. Tư pháp\n\n⏳ Phần 1/2: hộ tịch"
+    assert "tl-src-1" in updates[1][1]  # the panel is redrawn when a part brings sources
+    assert "⏳ Phần 2/2: chứng thực" in updates[2][0] and updates[2][1] is not None
+    assert "⏳" not in updates[-1][0] and "tl-marker" in updates[-1][0]
+
+
+def test_chat_updates_stop_at_an_error():
+    from assistant.answers import Answer, Event
+    from assistant.ui.chat import chat_updates
+
+    history = [{"role": "user", "content": "?"}, {"role": "assistant", "content": "…"}]
+    failed = Answer(error="Không kết nối được tới mô hình <x>.")
+    updates = list(chat_updates([Event("error", failed), Event("token", Answer(text="muộn"))], history, {},
+                                draft=False))
+    assert len(updates) == 1 and updates[0][0][-1]["content"] == "⚠️ Không kết nối được tới mô hình &lt;x&gt;."
+
+
+def test_draft_requests_are_recognised_without_accents_too():
+    from assistant.ui.chat import MODE_ASK, MODE_DRAFT, is_draft_request
+
+    for message in ("Soạn mục kết quả", "  viết báo cáo", "Dự thảo kế hoạch", "du thao ke hoach"):
+        assert is_draft_request(message, MODE_ASK), message
+    assert not is_draft_request("Dân số xã là bao nhiêu?", MODE_ASK)
+    assert is_draft_request("Dân số xã là bao nhiêu?", MODE_DRAFT)
+
+
+def test_upload_checks_name_the_file_and_the_setting(data_dir, tmp_path, monkeypatch):
+    from assistant.config import reset_settings
+    from assistant.errors import UsageError
+    from assistant.ui.uploads import ALLOWED_EXT, check_upload
+
+    exe = tmp_path / "a.exe"
+    exe.write_bytes(b"MZ")
+    with pytest.raises(UsageError, match="'a.exe' không được hỗ trợ"):
+        check_upload(exe, "a.exe")
+    monkeypatch.setenv("ASSISTANT_MAX_UPLOAD_MB", "0.001")
+    reset_settings()
+    big = tmp_path / "lon.txt"
+    big.write_bytes(b"x" * 2048)
+    with pytest.raises(UsageError, match="ASSISTANT_MAX_UPLOAD_MB"):
+        check_upload(big, "lon.txt")
+    assert set(ALLOWED_EXT) == {".pdf", ".docx", ".md", ".txt"}
 
 
 def test_non_loopback_without_users_is_refused(tmp_path, monkeypatch, capsys):
