@@ -34,7 +34,7 @@ _ENGLISH_NOTE = re.compile(r"[A-Za-z]{4,} (?:the|from|wording|reconstructed)")  
 _FRONT = re.compile(r"\A\s*---\n(.*?)\n---\n", re.DOTALL)
 _MARKUP = re.compile(r"^[#>*_\s]+|[*_]+$")
 _NUMBER_LINE = re.compile(r"^(?:(?:luat|bo luat|phap lenh) )?so {0,3}:? {0,8}(?P<num>[^\s].*?)?\s*$")
-_DATE_LINE = re.compile(r"^(?:[^\d,]{1,60}, {0,3})?ngay")
+_DATE_LINE = re.compile(r"^(?P<place>[^\d,]{1,60}, {0,3})?ngay")
 _DATE_IN_LINE = re.compile(r"ngay {0,3}(?P<d>\d{1,2}) {1,3}thang {1,3}(?P<m>\d{1,2}) {1,3}nam {1,3}(?P<y>\d{4})")
 _NATIONAL = ("cong hoa xa hoi chu nghia viet nam", "doc lap", "dang cong san viet nam")
 _SEPARATOR = re.compile(r"^[\W_]*$")
@@ -105,9 +105,12 @@ def read_header(text: str) -> dict:
                 mm = P.NUMBER_RE.search(P.shadow(raw))
                 if mm and mm.lastgroup != "bare" and _STARTS_WITH_DIGIT.match(raw):
                     out["number"] = parse_number(raw[mm.start():mm.end()]).number
-        if date_idx is None and len(f) < 100 and _DATE_LINE.match(f):
+        dl = _DATE_LINE.match(f) if date_idx is None and len(f) < 100 else None
+        if dl:
             m = _DATE_IN_LINE.search(f)
-            if m:
+            # Without a place name the line must hold the date alone: "Ngày 10 tháng 7 năm 2025, HĐND xã
+            # ban hành …" is a sentence of the body, not the date line.
+            if m and (dl.group("place") or not f[m.end():].strip(" .,")):
                 date_idx = i
                 try:
                     out["date"] = date(int(m["y"]), int(m["m"]), int(m["d"]))

@@ -128,20 +128,21 @@ KNOWN_CODE_FOLDS = set(_folded_seen)
 
 _CODE = r"[a-z]{1,10}\d{0,2}"
 _S = r" {0,2}"
-_TAIL = rf"(?:{_S}-{_S}{_CODE}){{0,4}}"
+_SA = r"(?: {0,2}| ?\n ?)"  # after a separator a number may also wrap to the next line: "120/2025/NĐ-\nCP"
+_TAIL = rf"(?:{_S}-{_SA}{_CODE}){{0,4}}"
 # Markdown emphasis that may close right after a number or a date: "**Nghị quyết số 15/NQ-HĐND** ngày …".
 EMPHASIS = "*_"
 # One anchor regex for every number form; the alternatives are tried at digit positions only.
 NUMBER_RE = re.compile(
     rf"(?<![\w/])(?:"
-    rf"(?P<year>\d{{1,4}}{_S}/{_S}(?:19|20)\d\d{_S}/{_S}{_CODE}{_TAIL})"      # 120/2025/NĐ-CP
-    rf"|(?P<party>\d{{1,4}}{_S}-{_S}{_CODE}{_S}/{_S}{_CODE}{_TAIL})"          # 128-KH/ĐU
-    rf"|(?P<local>\d{{1,4}}{_S}/{_S}{_CODE}(?:{_S}-{_S}{_CODE}){{1,4}})"      # 05/QĐ-UBND, 12/UBND-VX
+    rf"(?P<year>\d{{1,4}}{_S}/{_SA}(?:19|20)\d\d{_S}/{_SA}{_CODE}{_TAIL})"     # 120/2025/NĐ-CP
+    rf"|(?P<party>\d{{1,4}}{_S}-{_SA}{_CODE}{_S}/{_SA}{_CODE}{_TAIL})"         # 128-KH/ĐU
+    rf"|(?P<local>\d{{1,4}}{_S}/{_SA}{_CODE}(?:{_S}-{_SA}{_CODE}){{1,4}})"     # 05/QĐ-UBND, 12/UBND-VX
     rf"|(?P<bare>\d{{1,4}}(?:{_S}/{_S}(?:19|20)\d\d)?)"                       # Nghị định 173, 15/2014
     rf")(?![\w/])"
 )
 CODE_GROUP_RE = re.compile(r"[^\W\d_]+\d*|\d+")
-SPACED_SEPARATOR_RE = re.compile(r"\s[/-]|[/-]\s")  # "80 / BC", "NĐ - CP"
+SPACED_SEPARATOR_RE = re.compile(r"[ \t][/-]|[/-][ \t]")  # "80 / BC", "NĐ - CP" (a line wrap is not typed)
 
 DATE_RE = re.compile(
     r"[*_]{0,3}[ ,]{0,3}(?:\(|, )?(?:(?:ban hanh|ky|thong qua) {1,2})?(?:vao )?ngay {0,3}(?:"
