@@ -23,7 +23,7 @@ from assistant.documents import Document
 from assistant.text import CLAUSE_BREAK, fold
 
 from .register import Task, TaskRegister
-from .rules import Rules, field_rules, fold_keep_offsets, rules_for
+from .rules import Rules, field_rules, fold_keep_offsets, lower_keep_offsets, rules_for
 from .structure import Article, Clause, Heading, parse_legal
 
 # Where the words after an actor stop counting: the end of its sentence or clause.
@@ -35,11 +35,13 @@ EDGE_PUNCTUATION = " .,:;-–—()"
 # ---------------------------------------------------------------------------- the actor of a clause
 
 
-def task_actor(text: str, rules: Rules, folded: str | None = None) -> str | None:
+def task_actor(text: str, rules: Rules) -> str | None:
     """The commune actor given a task in `text`, as written; None when no commune actor acts there."""
-    folded = fold_keep_offsets(text) if folded is None else folded
+    folded = fold_keep_offsets(text)
+    lowered = None
     for m in rules.actor.finditer(folded):
-        if _acts(text, folded, m.start(), m.end(), rules):
+        lowered = lowered if lowered is not None else lower_keep_offsets(text)
+        if _acts(folded, lowered, m.start(), m.end(), rules):
             return text[m.start():m.end()]
     return None
 
@@ -50,42 +52,42 @@ LIST_WINDOW = 220  # how far back an actor further down a list looks for the wor
 LIST_ITEM_TAIL = 25
 
 
-def _acts(text: str, folded: str, start: int, end: int, rules: Rules) -> bool:
+def _acts(folded: str, lowered: str, start: int, end: int, rules: Rules) -> bool:
+    """Whether the actor at [start, end) is the one given the task (see the module docstring)."""
     lo = max(0, start - LIST_WINDOW)
-    window = folded[lo:start]
+    window = lowered[lo:start]
     breaks = [m.end() for m in CLAUSE_BREAK.finditer(window)]
     seg_start = breaks[-1] if breaks else 0
     segment = window[seg_start:]
     # A condition ("Trường hợp … tại Ủy ban nhân dân cấp xã …") still open before the actor.
-    opening = text[lo + seg_start:start]
-    conditions = list(rules.condition.finditer(opening))
-    if conditions and not rules.condition_end.search(opening, conditions[-1].end()):
+    conditions = list(rules.condition.finditer(segment))
+    if conditions and not rules.condition_end.search(segment, conditions[-1].end()):
         return False
     if rules.definition_before.search(segment):
         return False
     before = window[-rules.window_before:]
     m = rules.indirect_before.search(before)
     if m:
-        return not rules.negation.search(before[max(0, m.start() - 8):m.start()])
+        return not rules.negation.search(before, max(0, m.start() - 8), m.start())
     if rules.designation_before.search(before):
         return True
     if rules.blocked_before.search(before):
         return False
-    role = _list_role(segment, rules)
+    role = _list_role(segment, folded[lo + seg_start:start], rules)
     if role is not None:
         return role
-    after = folded[end:end + rules.window_after]
+    after, after_low = folded[end:end + rules.window_after], lowered[end:end + rules.window_after]
     stop = AFTER_STOP.search(after)
     if stop:
         after = after[:stop.start()]
     for verb in rules.verb.finditer(after):
-        if rules.not_predicate_before.search(after, 0, verb.start()):
+        if rules.not_predicate_before.search(after_low, 0, verb.start()):
             continue  # "… nơi thực hiện dự án", "Ban Chỉ đạo": a place or a name, not what the actor does
-        return not rules.negation.search(after, max(0, verb.start() - rules.negation_reach), verb.start())
+        return not rules.negation.search(after_low, max(0, verb.start() - rules.negation_reach), verb.start())
     return False
 
 
-def _list_role(segment: str, rules: Rules) -> bool | None:
+def _list_role(segment: str, folded_segment: str, rules: Rules) -> bool | None:
     """An actor further down a list ("gửi đến Sở …, Ủy ban nhân dân cấp huyện, Ủy ban nhân dân cấp xã") shares
     the role of the word governing the list; None when it is not in a list of bodies or nothing governs it."""
     sep = rules.list_separator.search(segment)
@@ -99,7 +101,7 @@ def _list_role(segment: str, rules: Rules) -> bool | None:
     trigger = None
     for trigger in rules.list_trigger.finditer(head):
         pass
-    if trigger is None or rules.verb.search(head, trigger.end()):
+    if trigger is None or rules.verb.search(folded_segment, trigger.end(), sep.start()):
         return None
     upto = head[:trigger.end()] + " "
     if rules.indirect_before.search(upto):
@@ -204,9 +206,14 @@ class _Fields:
         return None
 
     def for_text(self, text: str) -> str:
+        """The field a clause of a generic chapter names: a field's whole name first ("hộ tịch"), else its
+        first two words ("bồi thường" for "Bồi thường nhà nước"), the earliest in the text; else the document's."""
         folded = fold_keep_offsets(text)
-        found = [(pos, -len(p), p) for p in self.known if (pos := _phrase_in(p, folded)) >= 0]
-        return min(found)[2] if found else self.doc_field
+        for phrase_of in (lambda p: p, _leading_words):
+            found = [(pos, -len(p), p) for p in self.known if (pos := _phrase_in(phrase_of(p), folded)) >= 0]
+            if found:
+                return min(found)[2]
+        return self.doc_field
 
 
 # ---------------------------------------------------------------------------- the document
@@ -303,7 +310,7 @@ def _article_tasks(art: Article, rules: Rules, fields: _Fields) -> list[Task]:
         out.append(Task(
             article=art.number, clause=clause.number, point=point, actor=" ".join(actor.split()),
             field=article_field or fields.for_text(text), text=text,
-            new_to_commune=bool(rules.transfer.search(fold_keep_offsets(transfer_text))),
+            new_to_commune=bool(rules.transfer.search(lower_keep_offsets(transfer_text))),
             title=art.title, chapter=_heading_line(art.chapter, "Chương"), section=_heading_line(art.section, "Mục"),
             page=art.page))
     return out
@@ -340,7 +347,7 @@ def _clause_rows(clause: Clause, rules: Rules, inherited: str | None,
         return [(clause, None, actor, whole)]
     # "Địa chỉ tiếp nhận tin báo … bao gồm:" then "a) Ủy ban nhân dân cấp xã nơi …": the lead-in designates.
     listed = designating or bool(lead_in.endswith(":") and rules.designation_before.search(
-        fold_keep_offsets(lead_in[:-1])))
+        lower_keep_offsets(lead_in[:-1])))
     rows = []
     for p in clause.points:
         p_actor = _unit_actor(p.text, rules, inherited, listed)

@@ -27,11 +27,13 @@ MARKDOWN_RULE = re.compile(r"[-*_=]{3,}")
 BOLD_MARKS = re.compile(r"\*\*|__")
 WHOLE_LINE_ITALIC = re.compile(r"^\*(?!\*)(.+?)\*$")
 DIGITS = re.compile(r"\d+")
+CHAPTER_OR_SECTION_WORD = re.compile(r"(?:#{1,6}\s+)?(?:Chương|CHƯƠNG|Mục|MỤC)\s")
 
 POINT_LETTERS = "a b c d đ e g h i k l m n o p q r s t u v x y".split()
 _SENTENCE_DONE = tuple(".:;!?…)")
 # Formats whose lines are paragraphs (a line is never a wrapped piece of a sentence).
 _LINE_IS_PARAGRAPH = {"md", "docx"}
+MAX_TITLE_CHARS = 300  # a heading's title never runs longer (and a runaway one would grow quadratically)
 _LONG_HEADING = 100  # chunking reads a plain 'Chương …' line as a heading only below 120 characters
 
 
@@ -93,6 +95,7 @@ class _Builder:
         self.pieces: list[str] = []       # the open unit's lines and their joiners
         self.unit: Clause | Point | None = None
         self.title_of: Heading | Article | None = None  # a heading whose title may continue below
+        self.last_clause: int | None = None  # the open article's last khoản number
 
     # -- units ----------------------------------------------------------------------------------
     def _flush(self) -> None:
@@ -110,11 +113,14 @@ class _Builder:
     def open_article(self, number: int, label: str, title: str, page: int) -> None:
         self.close_article()
         self.article = Article(number, label, title, self.chapter, self.section, page)
+        self.last_clause = None
 
     def open_clause(self, number: int | None, first_line: str) -> None:
         self._flush()
         clause = Clause(number, "")
         self.article.clauses.append(clause)
+        if number is not None:
+            self.last_clause = number
         self.unit, self.pieces = clause, [first_line]
 
     def open_point(self, letter: str, first_line: str) -> None:
@@ -137,9 +143,14 @@ class _Builder:
         self.pieces.append(("\n" if new_paragraph else " ") + line)
 
     # -- expectations ---------------------------------------------------------------------------
-    def next_clause_number(self) -> int:
-        numbered = self.article.numbered if self.article else []
-        return numbered[-1].number + 1 if numbered else 1
+    def next_clause_number(self) -> int | None:
+        """The khoản that may come next; None (any) right under the Điều heading, where an excerpt
+        ("Điều 7 … (trích)") may start at khoản 3."""
+        if self.article is None:
+            return 1
+        if self.last_clause is not None:
+            return self.last_clause + 1
+        return None if not self.article.clauses and self.unit is None else 1
 
     def next_point_letter(self) -> str | None:
         clause = self.article.clauses[-1] if self.article and self.article.clauses else None
@@ -163,7 +174,7 @@ def _clean(line: str) -> str:
 
 def _mostly_upper(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+    return bool(letters) and sum(map(str.isupper, letters)) >= 0.9 * len(letters)
 
 
 def _starts_lower(text: str) -> bool:
@@ -225,13 +236,15 @@ def parse_legal(doc: Document) -> LegalText:
                 continue
             stripped = MARKDOWN_HEADING.sub("", clean, count=1).strip() if md else clean
             # A Chương/Mục title on the lines below its heading ("## QUY ĐỊNH CHUNG", upper case).
-            if isinstance(b.title_of, Heading) and (md or _mostly_upper(stripped)) and len(stripped) <= 250:
+            if isinstance(b.title_of, Heading) and (md or _mostly_upper(stripped)) \
+                    and len(b.title_of.title) + len(stripped) <= MAX_TITLE_CHARS:
                 b.title_of.title = f"{b.title_of.title} {stripped}".strip()
                 after_heading = True
                 continue
             # An Điều title wrapped onto the next line (PDF): lower-case start, no sentence ended.
             if isinstance(b.title_of, Article) and not was_blank and not md and _starts_lower(stripped) \
-                    and not prev_line.endswith(_SENTENCE_DONE):
+                    and not prev_line.endswith(_SENTENCE_DONE) \
+                    and len(b.title_of.title) + len(stripped) <= MAX_TITLE_CHARS:
                 b.title_of.title = f"{b.title_of.title} {stripped}"
                 after_heading = True
                 continue
@@ -244,7 +257,8 @@ def parse_legal(doc: Document) -> LegalText:
                 continue
             if starts_paragraph:
                 k = KHOAN_LINE.fullmatch(stripped)
-                if k and int(k.group(1)) == b.next_clause_number() and not _starts_lower(k.group(2)):
+                expected = b.next_clause_number()
+                if k and (expected is None or int(k.group(1)) == expected) and not _starts_lower(k.group(2)):
                     b.open_clause(int(k.group(1)), k.group(2))
                     continue
                 p = DIEM_LINE.fullmatch(stripped)
@@ -260,7 +274,7 @@ def _heading(clean: str) -> dict | None:
     """chunking's reading of a heading line; chunking turns down a long 'Chương …' line that is not
     Markdown (it may be a sentence), but an upper-case title is a heading whatever its length."""
     head = legal_heading(clean)
-    if head is None and len(clean) > _LONG_HEADING and _mostly_upper(clean):
+    if head is None and len(clean) > _LONG_HEADING and CHAPTER_OR_SECTION_WORD.match(clean) and _mostly_upper(clean):
         cut = clean.rfind(" ", 0, _LONG_HEADING)
         short = legal_heading(clean[:cut]) if cut > 0 else None
         if short is not None and short["kind"] in ("chuong", "muc"):
