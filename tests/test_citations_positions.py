@@ -136,3 +136,22 @@ def test_hdnd_resolution_resolved_against_the_units_registry(tmp_path):
     # the Party's numbering of a HĐND resolution is a format point
     r = check("Nghị quyết số 15-NQ/HĐND ngày 10/7/2025 của HĐND xã về việc thông qua kế hoạch.", reg)
     assert any(f.code == "format" and f.suggestion == "15/NQ-HĐND" for f in r.findings)
+
+
+def test_a_table_row_gives_the_date_and_title_cells():
+    text = ("| STT | Số, ký hiệu | Ngày ban hành | Trích yếu |\n|---|---|---|---|\n"
+            "| 1 | 05/QĐ-UBND | 03/9/2025 | Về việc kiện toàn Tổ hòa giải ở cơ sở |\n"
+            "| 2 | Quyết định số 07/QĐ-UBND | 31/9/2025 | Về việc thành lập Tổ công tác |\n")
+    r = check(text)
+    first, second = r.citations
+    assert (first.number, first.date, first.title) == ("05/QĐ-UBND", date(2025, 9, 3), "Về việc kiện toàn Tổ hòa giải ở cơ sở")
+    assert second.date is None and second.date_text == "31/9/2025"
+    assert [f.text for f in r.findings if f.code == "invalid-date"] == ["31/9/2025"]
+    assert all(nfc(text)[c.start:c.end] == c.text for c in r.citations)
+
+
+def test_a_date_given_before_the_citation_counts_for_completeness():
+    r = check("Ngày 05/01/2026, UBND xã ban hành Kế hoạch số 03/KH-UBND về việc tổ chức tổng kết công tác tư pháp.")
+    assert [f.severity for f in r.findings if f.code == "incomplete-citation"] == ["info"]
+    r = check("Trong tháng, Kế hoạch số 03/KH-UBND về việc tổ chức tổng kết công tác tư pháp được triển khai.")
+    assert [f.severity for f in r.findings if f.code == "incomplete-citation"] == ["warning"]

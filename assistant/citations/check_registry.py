@@ -22,6 +22,10 @@ from .titles import Signature, different_titles, judge_title
 
 MISMATCH_CODES = {"date-mismatch", "title-mismatch", "issuer-mismatch", "type-code-mismatch"}
 _YEAR_DIGITS = re.compile(r"(\d{4})")
+_ISSUED_LOOKBACK = 160
+_ISSUED_ON = re.compile(r"(?<![a-z])ngay {0,3}(?:\d{1,2} {0,2}[/.-] {0,2}\d{1,2} {0,2}[/.-] {0,2}\d{4}"
+                        r"|\d{1,2} {1,3}thang {1,3}\d{1,2} {1,3}nam {1,3}\d{4})")
+_ISSUED_VERB = re.compile(r"(?<![a-z])(?:ban hanh|da ky|ky ban hanh)(?![a-z])")
 _PARENTHESISED_NOTE = re.compile(r"\s*\(.*?\)")  # "Bộ Tư pháp (Bộ trưởng)"
 
 
@@ -192,6 +196,15 @@ def _check_numbered(ctx: Context, c: Citation, earlier: _Earlier) -> list[Findin
     return fs
 
 
+def _issued_on_before(ctx: Context, c: Citation) -> bool:
+    """The sentence gives the date before the citation: "Ngày 05/01/2026, UBND xã ban hành Kế hoạch số …"."""
+    lo = max(0, c.start - _ISSUED_LOOKBACK)
+    clause = ctx.s[lo:c.start]
+    cut = max(clause.rfind(". "), clause.rfind(";"), clause.rfind("\n"))
+    m = _ISSUED_ON.search(clause, cut + 1)
+    return bool(m and _ISSUED_VERB.search(clause, m.end()))
+
+
 def _only_entry(ctx: Context, number: str) -> RegistryEntry | None:
     """A number without a year and without a date: the registry entry, if it knows only one document."""
     hits = ctx.registry.lookup_all(number)
@@ -280,7 +293,7 @@ def _first_mention(ctx: Context, c: Citation, parts: NumberParts, dtype: P.DocTy
     missing = []
     if not c.explicit_type:
         missing.append("tên loại")
-    if not c.date_span:
+    if not c.date_span and not _issued_on_before(ctx, c):
         missing.append("ngày ban hành")
     if not c.issuer:
         missing.append("cơ quan ban hành")

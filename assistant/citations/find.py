@@ -55,6 +55,11 @@ class Citation:
 
 
 _WORD = re.compile(r"[a-z]+")
+_CELL_END = re.compile(r"[ \t*_]{0,4}\|[ \t]{0,8}")  # the end of a table cell and the next one's padding
+# A date cell: "03/9/2025", "ngày 03/9/2025", "03 tháng 9 năm 2025" (named groups as in patterns.DATE_RE).
+_CELL_DATE = re.compile(
+    r"(?:ngay {0,3})?(?:(?P<d>\d{1,2}) {0,2}[/.-] {0,2}(?P<m>\d{1,2}) {0,2}[/.-] {0,2}(?P<y>\d{4})"
+    r"|(?P<d2>\d{1,2}) {1,3}thang {1,3}(?P<m2>\d{1,2}) {1,3}nam {1,3}(?P<y2>\d{4}))")
 _TYPE_LOOKBACK = 48  # characters before a number where its type word ("Nghị quyết liên tịch số") may stand
 _SO_TAIL = re.compile(r"(?<![a-z])so {0,2}:? {0,2}$")
 _TITLE_STOPS = re.compile(r"[;.\n,:\"“”\[|]")  # "[" opens a source marker [n]; "|" ends a table cell
@@ -227,7 +232,36 @@ def _forward(c: Citation, t: str, s: str, pos: int, limit: int) -> int:
             c.title_span = (ts, te)
             c.title = " ".join(t[ts:te].split())
             end = te
+    if _CELL_END.match(s, end) and s[s.rfind("\n", 0, end) + 1:end].lstrip(" \t").startswith("|"):
+        end = _table_cells(c, t, s, end, limit)
     return end
+
+
+def _table_cells(c: Citation, t: str, s: str, pos: int, limit: int) -> int:
+    """A table row "| 05/QĐ-UBND | 03/9/2025 | Về việc kiện toàn … |": the next cells give the date and
+    the trích yếu the citation did not carry itself. Returns the end of the last cell read."""
+    end = pos
+    while True:
+        bar = _CELL_END.match(s, pos)
+        if not bar:
+            return end
+        cs = bar.end()
+        nxt = s.find("|", cs, min(limit, cs + P.TITLE_MAX))
+        nl = s.find("\n", cs, nxt if nxt != -1 else min(limit, cs + P.TITLE_MAX))
+        if nxt == -1 or nl != -1:
+            return end  # the row ends (or the cell is too long to be one)
+        ce = nxt
+        while ce > cs and s[ce - 1] in " \t":
+            ce -= 1
+        dm = _CELL_DATE.fullmatch(s, cs, ce) if c.date_span is None else None
+        if dm:
+            c.date, c.date_invalid = _parse_date(dm)
+            c.date_span, c.date_text = (cs, ce), t[cs:ce]
+        elif c.title_span is None and ce > cs and P.TITLE_START_RE.match(s, cs):
+            c.title_span, c.title = (cs, ce), " ".join(t[cs:ce].split())
+        else:
+            return end
+        pos = end = ce
 
 
 def find_citations(text: str) -> list[Citation]:
