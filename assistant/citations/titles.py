@@ -26,6 +26,7 @@ OTHER_MIN = 0.6        # likeness to another title that makes the cited one that
 OTHER_MARGIN = 0.25    # … when it beats the own title by this much
 UNLIKE_MAX = 0.35      # below this likeness to the own title (and ≥ 3 bigrams), the title is not its own
 RESIDUAL_MIN = 0.5     # share of the non-distinguishing bigrams a sibling's title must hold
+_VERDICTS_KEPT = 20000
 SAME_TITLE_MIN = 0.5   # two cited titles of one number name one document if one holds this share of the other
 
 
@@ -132,6 +133,8 @@ def judge_title(cited: str, entry: RegistryEntry, registry: Registry) -> TitleVe
     key = (_identity(cited), entry.number, entry.title)
     verdict = memo.get(key)
     if verdict is None:
+        if len(memo) >= _VERDICTS_KEPT:
+            memo.clear()  # a long-running app checks many texts: keep the memo bounded
         verdict = memo[key] = _judge(cited, entry, registry)
     return verdict
 
