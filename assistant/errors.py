@@ -82,7 +82,7 @@ def model_error_message(exc: BaseException, settings=None) -> str:
     import openai
 
     settings = settings or get_settings()
-    where = settings.openai_base_url or "mô hình cục bộ"
+    where = settings.model_where
     if isinstance(exc, AssistantError):
         return str(exc)
     if isinstance(exc, openai.APITimeoutError):
@@ -103,8 +103,9 @@ def model_error_message(exc: BaseException, settings=None) -> str:
 def _transport_message(exc: BaseException) -> str:
     """Chroma's HttpClient lets httpx errors through when the server goes away after the index was
     opened (a long-running app, a server restarted mid-session): name the server and the fix."""
-    url = get_settings().chroma_url
-    if not url:
+    settings = get_settings()
+    url = settings.chroma_url
+    if settings.embedded_vectors:
         return (f"Lỗi kết nối mạng ({exc.__class__.__name__}). Kiểm tra các máy chủ đã cấu hình "
                 "(OPENAI_BASE_URL, ASSISTANT_EMBEDDINGS_URL) rồi thử lại.")
     return (f"Mất kết nối tới máy chủ Chroma tại {url} ({exc.__class__.__name__}). Kiểm tra máy chủ Chroma "

@@ -35,7 +35,7 @@ def chroma_client(settings: Settings):
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_url:
+    if not settings.embedded_vectors:
         url = urlparse(settings.chroma_url if "://" in settings.chroma_url else f"http://{settings.chroma_url}")
         try:
             return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
@@ -156,7 +156,8 @@ class Index:
         self.manifest.put(rec)
         self._delete_chunks(rec.doc_id)  # leftovers of an interrupted earlier attempt
         base = {"doc_id": rec.doc_id, "source": rec.source, "kind": rec.kind, "number": rec.number,
-                "issuer": rec.issuer, "title": rec.title, "year": rec.year, "date": rec.date}
+                "issuer": rec.issuer, "title": rec.title, "year": rec.year, "date": rec.date,
+                "unit": rec.meta.get("unit"), "unit_key": rec.meta.get("unit_key")}
         ids, texts = [], []
         for start in range(0, len(chunks), EMBED_BATCH):
             batch = chunks[start:start + EMBED_BATCH]
@@ -193,7 +194,8 @@ class Index:
             cached = self._docs_cache = (version, docs, {d.doc_id: d for d in docs})
         return cached[1]
 
-    def _by_id(self) -> dict[str, DocumentRecord]:
+    def records_by_id(self) -> dict[str, DocumentRecord]:
+        """Complete documents by doc_id (cached like `documents`)."""
         self.documents()
         return self._docs_cache[2]
 
@@ -201,11 +203,11 @@ class Index:
         return self.collection.count()
 
     def _store_error(self, exc: Exception) -> IndexUnavailable:
-        where = self.settings.chroma_url or str(self.settings.chroma_dir)
+        where = self.settings.vectors_where
         return IndexUnavailable(
             f"Không đọc/ghi được kho vector Chroma ({where}): {exc.__class__.__name__}. "
             + ("Kiểm tra máy chủ Chroma đang chạy và ASSISTANT_CHROMA_URL; dữ liệu trên máy chủ không bị mất."
-               if self.settings.chroma_url else "Kiểm tra thư mục dữ liệu (ASSISTANT_DATA_DIR) và dung lượng ổ đĩa."))
+               if not self.settings.embedded_vectors else "Kiểm tra thư mục dữ liệu (ASSISTANT_DATA_DIR) và dung lượng ổ đĩa."))
 
     def get_chunks(self, ids: list[str]) -> dict[str, tuple[str, dict]]:
         if not ids:
@@ -228,7 +230,7 @@ class Index:
         return [(i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0])]
 
     def chunk_ids_for(self, doc_ids: Iterable[str]) -> set[str]:
-        by_id = self._by_id()
+        by_id = self.records_by_id()
         out = set()
         for doc_id in doc_ids:
             rec = by_id.get(doc_id)
@@ -237,7 +239,7 @@ class Index:
         return out
 
     def complete_doc_ids(self) -> set[str]:
-        return set(self._by_id())
+        return set(self.records_by_id())
 
     def is_stale(self, paths: list[Path]) -> bool:
         """True when some supported file under paths is not indexed at its current content."""

@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .chunking import chunk_document
+from .citations import read_header
 from .documents import Document
+from .errors import user_message
 from .index import Index
 from .loaders import SUPPORTED, LoadError, load
 from .manifest import DocumentRecord
 from .progress import Progress
+from .units import document_unit, is_legal_text
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +59,8 @@ def iter_files(paths: Iterable[Path | str]) -> Iterator[Path]:
 
 
 def document_record(doc: Document, source: str) -> DocumentRecord:
-    """Metadata read from the document's own header with the citation engine."""
-    from .citations import read_header
-
+    """Metadata read from the document's own header with the citation engine, and the unit (commune)
+    whose figures the document holds (none for legal texts, which serve every unit)."""
     head = read_header(doc.text[:6000]) or {}
     front = doc.meta.get("front_matter") or {}
     date = head.get("date")
@@ -77,6 +79,9 @@ def document_record(doc: Document, source: str) -> DocumentRecord:
         pages=len(doc.pages),
         meta={"warnings": doc.warnings} if doc.warnings else {},
     )
+    unit = None if is_legal_text(rec.kind) else document_unit(doc.text, rec.issuer)
+    if unit is not None:
+        rec.meta.update(unit=unit.name, unit_key=unit.key)
     return rec
 
 
@@ -133,8 +138,6 @@ def ingest_paths(index: Index, paths: Iterable[Path | str], *, prune: bool = Fal
                 report.failed.append({"source": source, "error": exc.message, "code": exc.code})
                 progress.done(path, "failed")
             except Exception as exc:  # keep the batch going; nothing indexed is lost
-                from .errors import user_message
-
                 log.warning("Không nạp được %s (%s)", shown, exc.__class__.__name__)
                 log.debug("Chi tiết lỗi khi nạp %s", source, exc_info=True)
                 if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import httpx
 import openai
+from langchain_openai import ChatOpenAI
 
 from .config import Settings, get_settings
 from .errors import LLMUnavailable, model_error_message
@@ -90,7 +91,7 @@ class Endpoint:
 def endpoint(settings: Settings | None = None) -> Endpoint:
     """Where chat requests go; starts the embedded server on first use when no URL is set."""
     settings = settings or get_settings()
-    if settings.openai_base_url:
+    if not settings.embedded_model:
         return Endpoint(settings.openai_base_url.rstrip("/"), settings.openai_api_key, settings.model, False)
     server = local_server(settings)
     return Endpoint(server.base_url, "local", "local", True)
@@ -103,16 +104,18 @@ def client(settings: Settings | None = None) -> openai.OpenAI:
                          max_retries=settings.llm_retries)
 
 
-def chat_model(settings: Settings | None = None, **overrides):
-    """A LangChain `ChatOpenAI` on the same endpoint (for chains)."""
-    from langchain_openai import ChatOpenAI
-
+def chat_model(settings: Settings | None = None, *, max_tokens: int | None = None, stop: list[str] | None = None,
+               temperature: float | None = None) -> ChatOpenAI:
+    """The chat model every job uses: LangChain's `ChatOpenAI` on the configured endpoint (the embedded
+    llama.cpp server or OPENAI_BASE_URL). The embedded model also gets the repeat penalty measured
+    for it (ASSISTANT_REPEAT_PENALTY); a remote server keeps its own defaults."""
     settings = settings or get_settings()
     ep = endpoint(settings)
-    kwargs = dict(base_url=ep.base_url, api_key=ep.api_key, model=ep.model, temperature=settings.temperature,
-                  timeout=settings.llm_timeout, max_retries=settings.llm_retries, streaming=True)
-    kwargs.update(overrides)
-    return ChatOpenAI(**kwargs)
+    extra = {"repeat_penalty": settings.repeat_penalty} if ep.local and settings.repeat_penalty != 1.0 else None
+    return ChatOpenAI(base_url=ep.base_url, api_key=ep.api_key, model=ep.model,
+                      temperature=settings.temperature if temperature is None else temperature,
+                      timeout=settings.llm_timeout, max_retries=settings.llm_retries, streaming=True,
+                      max_tokens=max_tokens, stop=stop or None, extra_body=extra)
 
 
 class MalformedReply(ValueError):
@@ -120,39 +123,39 @@ class MalformedReply(ValueError):
 
 
 def _malformed_message(settings: Settings) -> str:
-    where = settings.openai_base_url or "mô hình cục bộ"
+    where = settings.model_where
     return (f"Máy chủ mô hình {where} trả về dữ liệu không đúng định dạng OpenAI (chat completions). "
             "Kiểm tra OPENAI_BASE_URL trỏ tới đúng máy chủ (thường kết thúc bằng /v1) rồi thử lại.")
 
 
 def _cut_message(settings: Settings) -> str:
-    where = settings.openai_base_url or "mô hình cục bộ"
+    where = settings.model_where
     return (f"Kết nối tới mô hình ({where}) bị ngắt giữa chừng khi đang trả lời. "
             "Thử lại; nếu lặp lại, kiểm tra máy chủ mô hình.")
 
 
-def stream_chat(messages: list[dict], *, settings: Settings | None = None, max_tokens: int | None = None,
-                temperature: float | None = None) -> Iterator[str]:
-    """Stream the assistant's reply as text pieces; errors become `LLMUnavailable` in Vietnamese."""
+def stream_chat(prompt, *, settings: Settings | None = None, max_tokens: int | None = None,
+                temperature: float | None = None, stop: list[str] | None = None) -> Iterator[str]:
+    """Stream the model's reply to `prompt` (chat messages as dicts, or a LangChain prompt value) as
+    text pieces; every failure becomes `LLMUnavailable` with a Vietnamese message. Closing the
+    iterator early (a reply cut because it loops) closes the HTTP stream, which stops the server."""
     settings = settings or get_settings()
     received = False
     stream = None
     try:
-        ep = endpoint(settings)
-        stream = client(settings).chat.completions.create(
-            model=ep.model, messages=messages, stream=True, max_tokens=max_tokens,
-            temperature=settings.temperature if temperature is None else temperature,
-        )
-        events = 0
-        for event in stream:
-            events += 1
-            choices = getattr(event, "choices", None)
-            if choices is not None and not isinstance(choices, list):
-                raise MalformedReply("choices is not a list")
-            if choices and choices[0].delta and choices[0].delta.content:
+        stream = chat_model(settings, max_tokens=max_tokens, temperature=temperature, stop=stop).stream(prompt)
+        chunks = 0
+        for chunk in stream:
+            chunks += 1
+            content = chunk.content
+            if content is not None and not isinstance(content, (str, list)):
+                raise MalformedReply("content is not text")
+            if isinstance(content, list):
+                content = "".join(c if isinstance(c, str) else str(c.get("text", "")) for c in content)
+            if content:
                 received = True
-                yield choices[0].delta.content
-        if events == 0:  # a 200 answer that is not an event stream (a proxy page, another API)
+                yield content
+        if chunks == 0:  # a 200 answer that is not an event stream (a proxy page, another API)
             raise MalformedReply("no events")
     except (openai.APIError, LLMUnavailable) as exc:
         if received and isinstance(exc, openai.APIConnectionError) and not isinstance(exc, openai.APITimeoutError):
@@ -167,7 +170,7 @@ def stream_chat(messages: list[dict], *, settings: Settings | None = None, max_t
         log.debug("malformed model reply: %r", exc)
         raise LLMUnavailable(_malformed_message(settings)) from exc
     finally:
-        if stream is not None and hasattr(stream, "close"):
+        if stream is not None:
             stream.close()  # a reader that stops early (a loop cut short) stops the server generating
 
 
@@ -189,7 +192,7 @@ def warm_prompts(names: tuple[str, ...] = WARM_PROMPTS, settings: Settings | Non
     from . import prompts
 
     settings = settings or get_settings()
-    if settings.openai_base_url:
+    if not settings.embedded_model:
         return 0
     warmed = 0
     for name in names:

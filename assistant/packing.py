@@ -139,15 +139,17 @@ def _cut(text: str, terms: set[str], budget: int) -> str:
     return text[s:e].strip()
 
 
-def _label(h: Hit, i: int, placeholders: bool, earlier: dict[str, int]) -> str:
-    doc = f"văn bản {{{{VB {i}}}}}" if placeholders else h.number
+def _label(h: Hit, earlier: dict[str, int]) -> str:
+    """What the model is told a source is: its number, title, whose report (the unit), page, section."""
+    doc = h.number
     if h.doc_id in earlier:  # the same document again: say so instead of repeating its long title
         what = f"cùng văn bản với nguồn {earlier[h.doc_id]}"
     else:
         what = h.title if len(h.title) <= TITLE_MAX else h.title[:TITLE_MAX].rsplit(" ", 1)[0] + "…"
     # The section path is left out when the excerpt starts with the chunk's own heading line.
     section = "" if h.meta.get("excerpt", "").startswith(h.text.split("\n", 1)[0]) else h.section
-    return " — ".join(x for x in (doc, what, f"trang {h.page}" if h.page else "", section) if x)
+    unit = f"của {h.meta['unit']}" if h.meta.get("unit") and h.doc_id not in earlier else ""
+    return " — ".join(x for x in (doc, what, unit, f"trang {h.page}" if h.page else "", section) if x)
 
 
 def _fenced(i: int, label: str, body: str) -> str:
@@ -155,17 +157,16 @@ def _fenced(i: int, label: str, body: str) -> str:
     return f"<<<NGUỒN {i}>>> ({label})\n{body}\n<<<HẾT NGUỒN {i}>>>"
 
 
-def format_sources(hits: list[Hit], placeholders: bool = False) -> str:
+def format_sources(hits: list[Hit]) -> str:
     """Retrieved text is data: each source is fenced so instructions inside it read as quoted material.
 
     The body is the packed excerpt when there is one (see `pack`), else the chunk up to
-    MAX_SOURCE_CHARS. With `placeholders`, a source's document is named {{VB n}} instead of by its
-    number, so the model never has to type a decree number (drafting fills them in from the registry).
+    MAX_SOURCE_CHARS; the label says whose report it is, so figures keep their unit.
     """
     blocks, earlier = [], {}
     for i, h in enumerate(hits, 1):
         body = h.meta.get("excerpt") or h.text[:MAX_SOURCE_CHARS]
-        blocks.append(_fenced(i, _label(h, i, placeholders, earlier), body))
+        blocks.append(_fenced(i, _label(h, earlier), body))
         earlier.setdefault(h.doc_id, i)
     return BLOCK_SEPARATOR.join(blocks)
 
@@ -218,7 +219,7 @@ def pack(hits: list[Hit], query: str, budget: int, idf: Mapping[str, float] | No
 
     # What a source block costs besides its sentences, at most: label (either form), fences and the
     # blank line between blocks.
-    overhead = [max(len(_label(h, i + 1, ph, seen)) for ph in (True, False) for seen in ({}, {h.doc_id: 99}))
+    overhead = [max(len(_label(h, seen)) for seen in ({}, {h.doc_id: 99}))
                 + len(_fenced(i + 1, "", "")) + len(BLOCK_SEPARATOR) for i, h in enumerate(hits)]
     chosen: dict[int, list[_Unit]] = {}
     used = 0

@@ -10,6 +10,8 @@ from .documents import Hit
 from .fusion import rrf, score_fusion
 from .index import Index, get_index
 from .query import analyse_query
+from .text import fold
+from .units import Unit, is_legal_text, record_unit, same_unit, unit_in
 
 # Unaccented queries: dense e5 vectors collapse on them (ALQAC MRR@10 0.848 → 0.021) and any dense
 # weight hurts the fused result (bench/retrieval_eval.py), so they are served by folded BM25 alone.
@@ -24,6 +26,10 @@ class Filters:
     year_to: int | None = None
     issuer: str | None = None
     doc_ids: list[str] | None = None
+    # Whose documents: with `unit`, reports of other units are left out (legal texts serve everyone);
+    # scope "legal" keeps legal texts only, "unit" the unit's own documents only.
+    unit: str | None = None
+    scope: str = "all"  # all | legal | unit
 
     @classmethod
     def from_dict(cls, d: dict | None) -> Filters:
@@ -40,12 +46,11 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return any(v is not None for v in (self.kind, self.year_from, self.year_to, self.issuer, self.doc_ids))
+        return self.scope != "all" or any(v is not None for v in (self.kind, self.year_from, self.year_to,
+                                                                   self.issuer, self.doc_ids, self.unit))
 
 
 def _norm(s: str | None) -> str:
-    from .text import fold
-
     return fold(s or "").strip()
 
 
@@ -54,6 +59,7 @@ def allowed_doc_ids(index: Index, f: Filters) -> set[str] | None:
         return None
     out = set()
     kinds = {_norm(k) for k in f.kind} if f.kind else None
+    wanted = unit_in(f.unit) if f.unit else None
     for rec in index.documents():
         if f.doc_ids is not None and rec.doc_id not in f.doc_ids:
             continue
@@ -65,8 +71,21 @@ def allowed_doc_ids(index: Index, f: Filters) -> set[str] | None:
             continue
         if f.issuer and _norm(f.issuer) not in _norm(rec.issuer):
             continue
+        if not _in_scope(rec, f, wanted):
+            continue
         out.add(rec.doc_id)
     return out
+
+
+def _in_scope(rec, f: Filters, wanted: Unit | None) -> bool:
+    legal = is_legal_text(rec.kind)
+    if f.scope == "legal":
+        return legal
+    if legal:
+        return f.scope != "unit"
+    if wanted is None:
+        return f.scope != "unit"
+    return same_unit(record_unit(rec), wanted)
 
 
 def _named_documents(index: Index, refs: list) -> list[str]:
@@ -139,11 +158,16 @@ def retrieve(query: str, k: int | None = None, filters: dict | Filters | None = 
     order = order[:k]
     fused_score = dict(fused)
     chunks = index.get_chunks(order)
+    records = index.records_by_id()
     hits = []
     for rank, cid in enumerate(order):
         if cid not in chunks:
             continue
         text, meta = chunks[cid]
+        rec = records.get(meta.get("doc_id", cid.split(":")[0]))
+        unit = record_unit(rec) if rec is not None else None
+        if unit is not None:
+            meta = {**meta, "unit": unit.name, "unit_key": unit.key}
         hits.append(Hit(
             doc_id=meta.get("doc_id", cid.split(":")[0]), source=meta.get("source", ""),
             title=meta.get("title", ""), number=meta.get("number", ""), page=meta.get("page"),

@@ -8,13 +8,22 @@ against the report itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from langchain_core.runnables import RunnableGenerator, RunnableLambda
+
 from . import llm, prompts
-from .answering import Answer
+from .answers import Answer, Event
 from .chunking import chunk_document
-from .documents import Chunk, Document, Hit
+from .citations import read_header
+from .config import get_settings
+from .documents import Chunk, Document, Hit, Page
+from .errors import LLMUnavailable
+from .index import chunk_id, get_index
+from .loaders import load
+from .replies import strip_scaffolding
 from .text import CLAUSE_BREAK, fold
 from .verify import mark_unverified, verify_generated
 
@@ -29,14 +38,13 @@ SECTION_KINDS = [
 _FIGURE = re.compile(r"\d[\d.,]*\s*(?:%|việc|hồ sơ|bản|vụ|người|lượt|hộ|trường hợp|đồng|tỷ|triệu|ha|tấn|km|xã|"
                      r"thôn|cuộc|hội nghị|văn bản|đơn|thủ tục|tổ|hòa giải viên|biên chế|công chức|tờ)", re.IGNORECASE)
 MAP_CHARS = 3500
+MAX_MAP_PARTS = 6
 OVERVIEW_TOKENS = 260
 
 
 def _whole_sentences(text: str) -> str:
     """Drop a sentence cut off by the token limit (and echoed delimiters)."""
-    from .verify import strip_fences
-
-    text = strip_fences(text).strip()
+    text = strip_scaffolding(text).strip()
     # "… khoảng 1." is a number cut in the middle ("1.150"), not the end of a sentence; "năm 2020."
     # is a sentence end (four digits cannot open a grouped number).
     if text and (text[-1] not in ".!?…)" or re.search(r"(?<![\d.,])\d{1,3}[.,]$", text)):
@@ -124,8 +132,6 @@ def _period(title: str | None) -> str | None:
 
 
 def extract(doc: Document, chunks: list[Chunk]) -> Summary:
-    from .citations import read_header
-
     head = read_header(doc.text[:6000]) or {}
     s = Summary(unit=head.get("issuer"), number=head.get("number"),
                 date=head["date"].isoformat() if head.get("date") else None, title=head.get("title"))
@@ -152,29 +158,22 @@ def extract(doc: Document, chunks: list[Chunk]) -> Summary:
 
 def load_target(target: str) -> tuple[Document, list[Chunk]]:
     """A report file path, or the doc_id of an indexed document."""
-    from .config import get_settings
-    from .loaders import load
-
     path = Path(target)
     if path.exists():
         doc = load(path, max_bytes=int(get_settings().max_upload_mb * 1024 * 1024))
         return doc, chunk_document(doc, max_chars=get_settings().chunk_chars)
-    from .index import get_index
-
     index = get_index()
     rec = index.manifest.get(target)
     if rec is None:
         raise FileNotFoundError(target)
     if Path(rec.source).exists():
         return load_target(rec.source)
-    ids = [f"{rec.doc_id}:{i:05d}" for i in range(rec.chunks)]
+    ids = [chunk_id(rec.doc_id, i) for i in range(rec.chunks)]
     got = index.get_chunks(ids)
     chunks = [Chunk(text=got[i][0], page=got[i][1].get("page"), section=got[i][1].get("section", ""),
                     meta=got[i][1])
               for i in ids if i in got]
     doc = Document(source=rec.source, sha256=rec.sha256, format=rec.format, pages=[])
-    from .documents import Page
-
     doc.pages = [Page(1, "\n\n".join(_body(c) for c in chunks))]
     return doc, chunks
 
@@ -206,22 +205,24 @@ def reduce_overviews(overviews: list[str]) -> str:
         return overviews[0] if overviews else ""
     parts = "\n".join(f"Phần {i}: {o}" for i, o in enumerate(overviews, 1))
     try:
-        reduced = _whole_sentences(llm.complete(prompts.messages("summarize_reduce", parts=parts),
+        reduced = _whole_sentences(llm.complete(prompts.template("summarize_reduce").invoke({"parts": parts}),
                                                 max_tokens=OVERVIEW_TOKENS))
-    except llm.LLMUnavailable:
+    except LLMUnavailable:
         reduced = ""
     return reduced or " ".join(overviews)
 
 
-def summarize(target: str) -> Answer:
-    doc, chunks = load_target(target)
-    s = extract(doc, chunks)
-    answer = Answer()
-    hits = _as_hits(doc, chunks)
-    answer.sources = [{"marker": f"[{i}]", "doc_id": h.doc_id, "source": h.source, "number": s.number,
-                       "title": s.title, "page": h.page, "section": h.section, "snippet": h.text[:200]}
-                      for i, h in enumerate(hits, 1)]
-    # map: a short overview per part of the report; reduce: join them.
+def _load_step(args: dict) -> dict:
+    doc, chunks = load_target(args["target"])
+    return {"doc": doc, "chunks": chunks}
+
+
+def _extract_step(state: dict) -> dict:
+    """What the report itself says: figures, tasks, difficulties… copied with section and page."""
+    return {**state, "summary": extract(state["doc"], state["chunks"]), "hits": _as_hits(state["doc"], state["chunks"])}
+
+
+def _map_parts(hits: list[Hit]) -> list[str]:
     parts, current = [], ""
     for h in hits:
         if current and len(current) + len(h.text) > MAP_CHARS:
@@ -230,19 +231,50 @@ def summarize(target: str) -> Answer:
         current += h.text + "\n"
     if current:
         parts.append(current)
-    overviews = []
-    try:
-        for part in parts[:6]:
-            overviews.append(_whole_sentences(llm.complete(prompts.messages("summarize", report=part),
-                                                           max_tokens=OVERVIEW_TOKENS)))
-    except llm.LLMUnavailable as exc:
-        answer.error = str(exc) + " Phần số liệu và mục dưới đây vẫn được trích trực tiếp từ báo cáo."
-    overview = reduce_overviews([o for o in overviews if o])
-    findings, _ = verify_generated(overview, hits) if overview else ([], [])
-    s.overview = mark_unverified(overview, findings)
-    answer.text = render(s)
-    offset = answer.text.find(s.overview) if s.overview else -1
-    answer.findings = [dict(f, start=f["start"] + offset, end=f["end"] + offset) for f in
-                       verify_generated(s.overview, hits)[0]] if offset >= 0 and s.overview else []
-    answer.summary = s.__dict__
+    return parts[:MAX_MAP_PARTS]
+
+
+def _overview_step(states) -> Iterator[Event]:
+    """Prompt → chat model per part (map), one overview of those (reduce), verified against the report."""
+    for state in states:
+        s, hits = state["summary"], state["hits"]
+        answer = Answer(hits=hits)
+        answer.sources = [{"marker": f"[{i}]", "doc_id": h.doc_id, "source": h.source, "number": s.number,
+                           "title": s.title, "page": h.page, "section": h.section, "snippet": h.text[:200]}
+                          for i, h in enumerate(hits, 1)]
+        overviews = []
+        parts = _map_parts(hits)
+        try:
+            for i, part in enumerate(parts, 1):
+                answer.progress = f"Tóm tắt phần {i}/{len(parts)}…"
+                yield Event("part", answer)
+                prompt = prompts.template("summarize").invoke({"report": part})
+                overviews.append(_whole_sentences(llm.complete(prompt, max_tokens=OVERVIEW_TOKENS)))
+        except LLMUnavailable as exc:
+            answer.error = str(exc) + " Phần số liệu và mục dưới đây vẫn được trích trực tiếp từ báo cáo."
+        answer.progress = "Tổng hợp…"
+        overview = reduce_overviews([o for o in overviews if o])
+        findings, _ = verify_generated(overview, hits) if overview else ([], [])
+        s.overview = mark_unverified(overview, findings)
+        answer.text = render(s)
+        offset = answer.text.find(s.overview) if s.overview else -1
+        answer.findings = [dict(f, start=f["start"] + offset, end=f["end"] + offset) for f in
+                           verify_generated(s.overview, hits)[0]] if offset >= 0 and s.overview else []
+        answer.summary = s.__dict__
+        answer.progress = ""
+        yield Event("error" if answer.error and not answer.text else "done", answer)
+
+
+def summarize_chain():
+    """The summary job as a LangChain runnable: load → extract → (prompt → chat model per part) →
+    reduce → verify. Input: {"target": a file path or an indexed document id}."""
+    return (RunnableLambda(_load_step).with_config(run_name="load")
+            | RunnableLambda(_extract_step).with_config(run_name="extract")
+            | RunnableGenerator(_overview_step).with_config(run_name="overview"))
+
+
+def summarize(target: str) -> Answer:
+    answer = Answer()
+    for event in summarize_chain().stream({"target": target}):
+        answer = event.answer
     return answer

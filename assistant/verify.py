@@ -9,12 +9,16 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import asdict, is_dataclass
+from datetime import date
 
-from .citations import check_text, normalise_number
+from .citations import check_text, find_citations, normalise_number
 from .documents import Hit
+from .figures import ORDINAL_BEFORE, FigureRecord, extract_figures, periods_compatible
 from .text import FIGURE, MARKER, UNVERIFIED, nfc, unit_after
+from .units import Unit, mentions, same_unit
 
 BEFORE_WINDOW = 40
+PLACEHOLDER_OPEN = "[cần bổ sung"  # drafting's visible mark for a fact the index lacks
 # Findings shown in the text itself: a wrong or unknown citation must be impossible to miss.
 MARKED_CODES = {"unknown-document", "date-mismatch", "title-mismatch", "issuer-mismatch", "type-code-mismatch",
                 "future-date", "invalid-date"}
@@ -26,8 +30,6 @@ def as_dict(finding) -> dict:
 
 
 def source_numbers(hits: list[Hit]) -> set[str]:
-    from .citations import find_citations
-
     out = set()
     for h in hits:
         if h.number:
@@ -47,8 +49,9 @@ def _unmarked_claims(text: str) -> list[dict]:
     for m in _CLAIM_LINE.finditer(text):
         body = m.group(1).strip()
         numbered = m.group(0).strip() != body
-        if len(body.split()) < 5 or MARKER.search(body) or body.endswith(":") or body.isupper():
-            continue
+        if len(body.split()) < 5 or MARKER.search(body) or body.endswith(":") or body.isupper() \
+                or body.startswith(PLACEHOLDER_OPEN):
+            continue  # (a "[cần bổ sung: …]" line says what is missing; it claims nothing)
         if numbered and len(body.split()) <= 10 and not body.endswith("."):
             continue  # a numbered heading ("1.3. Phân quyền, phân cấp trong lĩnh vực tư pháp")
         out.append({
@@ -96,16 +99,6 @@ def verify_generated(text: str, hits: list[Hit], *, check_figures: bool = True,
     return findings, result.citations
 
 
-_ORDINAL_BEFORE = re.compile(r"(?:mục|điều|khoản|điểm|chương|phần|tiết|lần|bước|giai đoạn|quý|tháng|năm|ngày|số)\s*$",
-                             re.I)
-_FENCE = re.compile(r"<{2,3}[‹<]?\s*(?:HẾT\s+)?NGUỒN\s*\d*\s*[>›]{1,3}|[‹]{3}|[›]{3}")
-
-
-def strip_fences(text: str) -> str:
-    """Source delimiters the model sometimes echoes back are not part of an answer."""
-    return _FENCE.sub("", text)
-
-
 def _citation_parts(citations) -> list[tuple[int, int]]:
     """Spans that belong to a citation's identity (type, number, date), where numbers are not figures."""
     spans = []
@@ -139,7 +132,7 @@ def _figure_findings(text: str, hits: list[Hit], citations) -> list[dict]:
         at_line_start = m.start() - line_start <= BEFORE_WINDOW and not before.strip()
         if at_line_start and text[m.end(1):m.end(1) + 1] in (".", ")"):
             continue  # outline numbering ("1.", "2)") at the start of a line
-        if MARKER.match(text, max(0, m.start() - 1)) or _ORDINAL_BEFORE.search(before):
+        if MARKER.match(text, max(0, m.start() - 1)) or ORDINAL_BEFORE.search(before):
             continue  # [n] markers, "Điều 7", "mục 1", "năm 2025" are not figures
         unit = unit_after(text, m.end(1))
         units = source_figures.get(value)
@@ -174,3 +167,141 @@ def mark_unverified(text: str, findings: list[dict]) -> str:
     for end in marks:
         text = text[:end] + f" ({UNVERIFIED})" + text[end:]
     return text
+
+
+# --- each marker answers for itself ----------------------------------------------------------------
+
+_SENTENCE_MARKERS = re.compile(r"(?:\s*\[\d{1,3}\])+")
+
+
+def _claims(text: str) -> list[tuple[int, int, list[int]]]:
+    """(start, end, markers) of each marked stretch: a sentence or line and the markers that close
+    it ("… 153 trường hợp [2]."). Stretches without markers are left to `_unmarked_claims`."""
+    out = []
+    start = 0
+    for m in _SENTENCE_MARKERS.finditer(text):
+        markers = [int(x) for x in MARKER.findall(m.group(0))]
+        # the stretch runs back to the previous marker run, line start, or sentence end
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        s = max(start, line_start)
+        out.append((s, m.start(), markers))
+        start = m.end()
+    return out
+
+
+def _source_records(hit: Hit) -> list:
+    key = "_figure_records"
+    if key not in hit.meta:
+        hit.meta[key] = extract_figures(hit.text, section=hit.section, page=hit.page)
+    return hit.meta[key]
+
+
+def _holds(hit: Hit, value: str, unit: str | None) -> list:
+    """Records of `value` (with a compatible unit) in the source; [] when it does not hold it."""
+    first = (unit or "").split()[0] if unit else None
+    out = []
+    for r in _source_records(hit):
+        if r.value != value:
+            continue
+        have = (r.unit or "").split()[0] if r.unit else None
+        if first is None or have is None or have == first:
+            out.append(r)
+    if not out:  # a figure the record reader passed over (no unit word): plain presence counts
+        for m in FIGURE.finditer(nfc(hit.text)):
+            if m.group(1) == value:
+                u = unit_after(nfc(hit.text), m.end(1))
+                if first is None or u is None or u == first:
+                    out.append(FigureRecord(value=value, unit=u, label="", period=None))
+    return out
+
+
+def _in(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def marker_findings(text: str, hits: list[Hit], *, unit: Unit | None = None,
+                    trusted_spans: list[tuple[int, int]] | None = None) -> list[dict]:
+    """Each figure marked [n] must be held by source n itself: held only by another source is
+    `source-mismatch`; taken from a document of another unit than the one the text is about,
+    `other-unit`; stated for another period than its source gives, `period-mismatch`."""
+    text = nfc(text)
+    trusted = trusted_spans or []
+    out = []
+    for start, end, markers in _claims(text):
+        stretch = text[start:end]
+        valid = [n for n in markers if 1 <= n <= len(hits)]
+        if not valid:
+            continue
+        named = mentions(stretch)
+        for r in extract_figures(stretch):
+            pos = start + r.start
+            if _in(trusted, pos):
+                continue
+            f_start, f_end = pos, start + r.end
+            shown = f"{r.value} {r.unit}".strip() if r.unit != "%" else f"{r.value}%"
+            holders = [(n, rec) for n in valid for rec in _holds(hits[n - 1], r.value, r.unit)]
+            if not holders:
+                elsewhere = [i for i, h in enumerate(hits, 1) if i not in valid and _holds(h, r.value, r.unit)]
+                if elsewhere:
+                    out.append({
+                        "code": "source-mismatch", "severity": "warning", "start": f_start, "end": f_end,
+                        "text": text[f_start:f_end],
+                        "message": f"Số liệu '{shown}' ghi nguồn {''.join(f'[{n}]' for n in valid)}, nhưng nguồn đó "
+                                   f"không có số liệu này; số liệu có ở nguồn {''.join(f'[{n}]' for n in elsewhere)}.",
+                        "suggestion": f"Sửa đánh dấu nguồn thành [{elsewhere[0]}] sau khi đối chiếu, hoặc bỏ số liệu.",
+                    })
+                continue
+            units = {hits[n - 1].meta.get("unit_key"): hits[n - 1].meta.get("unit") for n, _ in holders
+                     if hits[n - 1].meta.get("unit_key")}
+            about = [u for u in named] or ([unit] if unit is not None else [])
+            wrong = [name for key, name in units.items() if about and not any(same_unit(key, a.key) for a in about)]
+            if wrong and len(wrong) == len(units):
+                out.append({
+                    "code": "other-unit", "severity": "error", "start": f_start, "end": f_end,
+                    "text": text[f_start:f_end],
+                    "message": f"Số liệu '{shown}' lấy từ báo cáo của {wrong[0]}, không phải của "
+                               f"{about[0].name}.",
+                    "suggestion": f"Dùng số liệu trong báo cáo của {about[0].name}, hoặc ghi rõ đơn vị có số liệu này.",
+                })
+                continue
+            stated = r.period
+            if stated:
+                periods = [rec.period for _, rec in holders if rec.period]
+                if periods and not any(periods_compatible(stated, p) for p in periods):
+                    out.append({
+                        "code": "period-mismatch", "severity": "warning", "start": f_start, "end": f_end,
+                        "text": text[f_start:f_end],
+                        "message": f"Số liệu '{shown}' được ghi cho '{stated}', nhưng nguồn ghi số liệu này cho "
+                                   f"'{periods[0]}'.",
+                        "suggestion": f"Sửa thời gian thành '{periods[0]}' hoặc dùng số liệu của kỳ '{stated}'.",
+                    })
+    return out
+
+
+def _outside(findings: list[dict], spans: list[tuple[int, int]]) -> list[dict]:
+    """Findings not inside the system's own sentences (written from the registry and the register)."""
+    return [f for f in findings if not (f.get("start") is not None and _in(spans, f["start"]))]
+
+
+def draft_findings(text: str, hits: list[Hit], *, unit: Unit | None = None, report_date: date | None = None,
+                   trusted_spans: list[tuple[int, int]] | None = None) -> list[dict]:
+    """Every finding on a drafted part: citations, figures and markers (verify_generated), each
+    marker for itself (marker_findings), cited documents dated after the report. Spans the system
+    wrote from the registry and the task register (`trusted_spans`) are facts, not claims."""
+    text = nfc(text)
+    trusted = trusted_spans or []
+    findings, _ = verify_generated(text, hits, require_markers=True)
+    findings = _outside(findings, trusted)
+    findings += marker_findings(text, hits, unit=unit, trusted_spans=trusted)
+    if report_date:  # a cited document dated after the report is wrong in a draft too
+        findings += [as_dict(f) for f in check_text(text, report_date=report_date).findings if f.code == "future-date"]
+    findings.sort(key=lambda f: (f["start"] or 0, f["code"]))
+    return findings
+
+
+def answer_findings(text: str, hits: list[Hit], *, unit: Unit | None = None) -> list[dict]:
+    """Every finding on a chat answer: as for drafts, but brief citations are fine."""
+    findings, _ = verify_generated(text, hits)
+    findings += marker_findings(text, hits, unit=unit)
+    findings.sort(key=lambda f: (f["start"] or 0, f["code"]))
+    return findings

@@ -84,7 +84,7 @@ def test_remove_user(users_file):
 
 
 def test_serve_refuses_network_without_users_but_allows_it_with_users(users_file, monkeypatch, capsys):
-    from assistant import ui
+    from assistant.ui import serving as ui
 
     launched = {}
     monkeypatch.setattr(ui, "launch", lambda demo, host, port, block=True, auth=None: launched.update(
@@ -99,7 +99,7 @@ def test_serve_refuses_network_without_users_but_allows_it_with_users(users_file
 
 
 def test_loopback_detection():
-    from assistant.ui import is_loopback
+    from assistant.ui.serving import is_loopback
 
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1") and is_loopback("127.1.2.3")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10") and not is_loopback("::")

@@ -52,8 +52,8 @@ def test_sources_sharing_no_words_come_last_and_markers_match_what_the_model_see
             hit("nd", DECREE, "Nghị định", "120/2025/NĐ-CP", "Điều 7")]
     packed = pack(hits, "chứng thực và hộ tịch của Ủy ban nhân dân cấp xã", budget=600)
     assert [h.doc_id for h in packed] == ["bc", "nd"]
-    text = format_sources(packed, placeholders=True)
-    assert "<<<NGUỒN 2>>> (văn bản {{VB 2}} — Nghị định" in text and "NGUỒN 3" not in text
+    text = format_sources(packed)
+    assert "<<<NGUỒN 2>>> (120/2025/NĐ-CP — Nghị định" in text and "NGUỒN 3" not in text
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -68,8 +68,7 @@ def test_the_whole_prompt_part_stays_within_the_budget(seed):
     query = " ".join(rnd.choices(words, k=8))
     packed = pack(hits, query, budget)
     assert packed, "at least the best sentence is always given"
-    for placeholders in (True, False):
-        assert len(format_sources(packed, placeholders)) <= budget
+    assert len(format_sources(packed)) <= budget
 
 
 def test_no_budget_means_whole_chunks():
@@ -94,7 +93,7 @@ def test_a_long_list_of_figures_is_split_at_semicolons():
 def test_the_same_document_again_is_named_briefly():
     hits = [hit("bc", REPORT, "Sơ kết 01 năm thực hiện sắp xếp đơn vị hành chính các cấp"),
             hit("bc", DECREE, "Sơ kết 01 năm thực hiện sắp xếp đơn vị hành chính các cấp")]
-    text = format_sources(hits, placeholders=True)
+    text = format_sources(hits)
     assert text.count("Sơ kết 01 năm") == 1 and "cùng văn bản với nguồn 1" in text
 
 

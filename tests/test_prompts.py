@@ -4,8 +4,8 @@ import pytest
 from assistant import prompts
 
 NAMES = sorted(p.stem for p in prompts.prompts_dir().glob("*.md"))
-VALUES = {"sources": "<<<NGUỒN 1>>>\nx\n<<<HẾT NGUỒN 1>>>", "question": "?", "request": "Soạn mục 1.3",
-          "context": "Đơn vị báo cáo: xã A.\n", "draft": "d", "problems": "- p", "documents": "{{VB 1}}",
+VALUES = {"sources": "<<<NGUỒN 1>>>\nx\n<<<HẾT NGUỒN 1>>>", "question": "?", "heading": "Lĩnh vực tư pháp",
+          "written": "(chưa có)", "facts": "[1] Năm 2025: khai sinh 90 trường hợp.", "words": "60",
           "report": "r", "parts": "Phần 1: a"}
 
 
@@ -21,3 +21,10 @@ def test_fixed_part_is_the_prefix_of_every_request(name):
 def test_each_prompt_shows_a_worked_example(name):
     roles = [m["role"] for m in prompts.fixed_part(name)]
     assert roles[1:3] == ["user", "assistant"], "small models follow a shown exchange better than a described one"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_langchain_template_builds_the_same_messages(name):
+    values = {k: v for k, v in VALUES.items()}
+    got = [m.content for m in prompts.template(name).invoke(values).to_messages()]
+    assert got == [m["content"] for m in prompts.messages(name, **values)]

@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_ui import STUB_ANSWER, StubLLM, _StubHandler, free_port
+from fixtures.app import STUB_ANSWER, StubLLM, _StubHandler, free_port
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -261,7 +261,7 @@ def test_open_index_reports_a_lost_chroma_server_in_vietnamese(chroma_server, da
 
 # ---- 2. OpenAI-compatible model server ------------------------------------------------------------
 class _RecordingHandler(_StubHandler):
-    """The stub from test_ui, also recording headers and refusing any key but the expected one."""
+    """The stub from fixtures.app, also recording headers and refusing any key but the expected one."""
 
     def do_POST(self):
         self.server.headers_seen.append({k.lower(): v for k, v in self.headers.items()})

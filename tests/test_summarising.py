@@ -47,7 +47,8 @@ def test_a_long_report_is_summarised_part_by_part_then_once_more(monkeypatch):
     seed = PROJECT_ROOT / "corpus" / "bao-cao-so-ket-binh-thanh-2026.txt"
     calls = []
 
-    def scripted(messages, **k):
+    def scripted(prompt, **k):
+        messages = [{"content": m.content} for m in prompt.to_messages()]
         calls.append(messages)
         if "<<<TÓM TẮT>>>" in messages[-1]["content"]:
             return "Văn phòng có tổng số: 08 người; xã chứng thực 1.707 việc và 4.321 việc khác."
@@ -65,8 +66,8 @@ def test_a_long_report_is_summarised_part_by_part_then_once_more(monkeypatch):
 
 
 def test_the_parts_are_joined_when_the_reduce_step_fails(monkeypatch):
-    def scripted(messages, **k):
-        if "<<<TÓM TẮT>>>" in messages[-1]["content"]:
+    def scripted(prompt, **k):
+        if "<<<TÓM TẮT>>>" in prompt.to_messages()[-1].content:
             raise llm.LLMUnavailable("Không kết nối được tới mô hình.")
         return "Văn phòng có tổng số: 08 người."
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 # STUB_ANSWER, StubLLM and _StubHandler are unused here: test_remote.py still imports them from this module.
-from fixtures.app import CORPUS, STUB_ANSWER, RunningApp, StubLLM, _StubHandler, free_port, write_corpus  # noqa: F401
+from fixtures.app import CORPUS, RunningApp, free_port, write_corpus
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,295 @@
+"""Write a planned section part by part: the system states the facts it knows, the model writes the
+sentences around the facts it is handed, and each part is checked before the next begins.
+
+A mandate part opens with what the system can know without the model — "Đối với lĩnh vực tư pháp:
+thực hiện theo quy định tại <citation from the registry> …; <decree> giao cho cấp xã 21 nhiệm vụ:
+hộ tịch (07 nhiệm vụ, Điều 4, 5, 7, 8, 24), …" — and the model continues with what the unit did,
+from the unit's own reports. A fact the section needs and the index lacks is a visible
+"[cần bổ sung: …]", never an invention.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from langchain_core.runnables import RunnableGenerator, RunnableLambda
+
+from .. import llm, prompts
+from ..answers import Answer, Event, source_entries
+from ..citations import Registry, format_citation
+from ..config import get_settings
+from ..documents import Hit
+from ..errors import LLMUnavailable
+from ..index import get_index, registry_with_corpus
+from ..replies import is_garbled, leaks_scaffolding, strip_scaffolding
+from ..replies import stream_reply as guarded
+from ..tasks import TaskRegister
+from ..text import MARKER, nfc
+from ..verify import draft_findings, mark_unverified
+from .citing import canonical_citations
+from .facts import PartFacts, Sources, gather
+from .planning import PartPlan, plan_section
+from .request import SectionRequest, parse_request
+
+CHARS_PER_TOKEN = 3.0       # measured: 6,000 characters of the seed report = 1,930 Qwen2.5 tokens
+TOKENS_PER_WORD = 2.2       # Vietnamese syllables with markers and punctuation, Qwen2.5 tokenizer
+MIN_MODEL_WORDS = 20
+MAX_PART_TOKENS = 320
+PLACEHOLDER = "[cần bổ sung: {}]"
+RETRY_TEMPERATURE = 0.4     # a garbled part is written once more, sampled differently
+_LETTERS = "abcdefghiklmnopqrstuvxy"
+
+
+_PLACEHOLDER_RUN = re.compile(r"\[cần bổ sung:[^\]]*\]")
+
+
+def words(text: str) -> int:
+    """Words of report text: markers and "[cần bổ sung: …]" placeholders do not count."""
+    return len(MARKER.sub("", _PLACEHOLDER_RUN.sub("", text)).split())
+
+
+@dataclass
+class WrittenPart:
+    plan: PartPlan
+    text: str = ""
+    system_spans: list[tuple[int, int]] = field(default_factory=list)  # offsets the system wrote
+    markers: list[int] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+
+
+def _areas(reg: TaskRegister) -> str:
+    """"hộ tịch (07), nuôi con nuôi (04), …": the areas and their counts; the articles are in the appendix."""
+    return ", ".join(f"{name[:1].lower() + name[1:]} ({len(tasks):02d})" for name, tasks in reg.by_field().items())
+
+
+def _register_hit(reg: TaskRegister) -> Hit:
+    """The register as a source: the document, with the clauses that give the commune its tasks."""
+    index = get_index()
+    number = reg.document.get("number")
+    rec = next((d for d in index.documents() if d.number == number), None)
+    text = "\n".join(f"{t.reference} ({t.field}): {t.text}" for t in reg.tasks)
+    return Hit(doc_id=rec.doc_id if rec else f"register:{number}", source=rec.source if rec else reg.source,
+               title=reg.document.get("title") or "", number=number or "", page=None,
+               section="Danh mục nhiệm vụ của cấp xã", score=0.0, text=text,
+               meta={"chunk_id": f"register:{number}", "register": True, "kind": reg.document.get("doc_type")})
+
+
+def mandate_opening(facts: PartFacts, sources: Sources, cited: set[str]) -> tuple[str, list[int]]:
+    """The sentence(s) the system writes for a mandate part, with the markers they use."""
+    part = facts.plan
+    name = part.heading[len("Lĩnh vực "):] if part.heading.lower().startswith("lĩnh vực ") else (
+        part.field.name if part.field else part.heading)
+    markers: list[int] = []
+    if facts.governing:
+        cites = []
+        for entry in facts.governing:
+            n = sources.registry_source(entry)
+            markers.append(n)
+            cites.append(f"{format_citation(entry, first=entry.number not in cited)} [{n}]")
+            cited.add(entry.number)
+        text = f"Đối với lĩnh vực {name}: thực hiện theo quy định tại " + "; ".join(cites) + "."
+    else:
+        text = f"Đối với lĩnh vực {name}:"
+    for reg in facts.registers:
+        n = sources.add(_register_hit(reg))
+        markers.append(n)
+        text += (f" Theo {reg.short_name}, cấp xã được giao {len(reg.tasks):02d} nhiệm vụ: {_areas(reg)} "
+                 f"(chi tiết tại Phụ lục kèm theo) [{n}].")
+    return text, markers
+
+
+def _fact_lines(facts: PartFacts, sources: Sources) -> str:
+    """The unit's passages as numbered facts; numbering them makes them sources of the draft."""
+    lines = []
+    for hit in facts.passages:
+        n = sources.add(hit)
+        where = " — ".join(x for x in (hit.title[:70] if hit.title else "", f"mục {hit.section}" if hit.section else "") if x)
+        body = " ".join((hit.meta.get("excerpt") or hit.text).split())
+        lines.append(f"[{n}] {where}: {body}" if where else f"[{n}] {body}")
+    return "\n".join(lines)
+
+
+def _clean_model_text(text: str, heading: str) -> str:
+    """The model's continuation as report lines: scaffolding removed, a copied heading dropped, each
+    idea on its own "-" line."""
+    text = strip_scaffolding(text)
+    lines = []
+    for line in text.split("\n"):
+        s = line.strip()
+        if not s:
+            continue
+        if heading and s.rstrip(":").lower() == heading.lower():
+            continue
+        if not s.startswith(("-", "+", "•")):
+            s = "- " + s
+        lines.append(s)
+    return "\n".join(lines)
+
+
+def _model_words(part: PartPlan, opening: str) -> int:
+    """What is left of the part's length for the model once the system has written its facts."""
+    return part.words - words(opening)
+
+
+def write_part_stream(facts: PartFacts, opening: str, sources: Sources, *,
+                      temperature: float | None = None) -> Iterator[tuple[str, bool]]:
+    """The model's continuation of a part as it grows, and whether the loop guard cut it."""
+    part = facts.plan
+    want = _model_words(part, opening)
+    max_tokens = min(MAX_PART_TOKENS, int(want * TOKENS_PER_WORD) + 40)
+    prompt = prompts.template("draft_part").invoke({
+        "heading": part.heading or "Nội dung mục", "written": MARKER.sub("", opening).strip() or "(chưa có)",
+        "facts": _fact_lines(facts, sources), "words": str(want)})
+    pieces = llm.stream_chat(prompt, max_tokens=max_tokens, temperature=temperature)
+    yield from guarded(pieces)
+
+
+def _placeholders(facts: PartFacts) -> str:
+    return " ".join(PLACEHOLDER.format(m) for m in facts.missing)
+
+
+def _join(opening: str, body: str, holes: str) -> str:
+    out = opening.strip()
+    if body:
+        out = f"{out}\n{body}" if out else body
+    if holes:
+        out = f"{out}\n{holes}" if out else holes
+    return out
+
+
+def draft_events(req: SectionRequest, report_date: date | None = None) -> Iterator[Event]:
+    """Plan, gather, write and check the section; yields events as it goes."""
+    answer = Answer()
+    index = get_index()
+    registry = registry_with_corpus(index)
+    answer.progress = "Lập dàn ý…"
+    plan = plan_section(req, index)
+    sources = Sources()
+    budget = get_settings().prompt_source_chars
+    heading = req.heading
+    answer.parts = [{"heading": p.heading, "text": "", "sources": [], "findings": []} for p in plan.parts]
+    answer.text = heading
+    yield Event("plan", answer)
+    written: list[WrittenPart] = []
+    cited: set[str] = set()
+    multi = len(plan.parts) > 1
+    for i, part in enumerate(plan.parts):
+        label = part.heading or req.title or "nội dung"
+        answer.progress = f"Phần {i + 1}/{len(plan.parts)}: {label[:1].lower() + label[1:]}" if multi else \
+            "Đang soạn…"
+        yield Event("part", answer)
+        facts = gather(plan, part, registry, budget)
+        opening, markers = mandate_opening(facts, sources, cited) if part.kind == "mandate" else ("", [])
+        if part.kind != "mandate" and multi and part.heading:
+            opening = f"{_LETTERS[i % len(_LETTERS)]}) {part.heading}:"
+        wp = WrittenPart(plan=part, markers=markers)
+        holes = _placeholders(facts)
+        body = ""
+        prefix = _assembled(heading, written)
+        answer.text = _join_text(prefix, opening)
+        answer.hits = list(sources.hits)
+        answer.sources = source_entries(sources.hits)
+        yield Event("token", answer)  # the system's facts show at once; the model's words follow
+        if facts.passages and _model_words(part, opening) >= MIN_MODEL_WORDS:
+            try:
+                for attempt in range(2):
+                    raw, cut = "", False
+                    for raw, cut in write_part_stream(facts, opening, sources,
+                                                      temperature=None if attempt == 0 else RETRY_TEMPERATURE):
+                        answer.text = _join_text(prefix, _join(opening, _clean_model_text(raw, part.heading), ""))
+                        yield Event("token", answer)
+                    body = _clean_model_text(raw, part.heading)
+                    if not cut and not is_garbled(body) and not leaks_scaffolding(raw):
+                        break  # a reply the loop guard had to stop is garbled too
+                    body = ""
+                if not body:
+                    holes = " ".join(x for x in (holes, PLACEHOLDER.format(
+                        f"nội dung {label.lower()} — mô hình không viết được đoạn đạt yêu cầu, cần soạn tay")) if x)
+            except LLMUnavailable as exc:
+                answer.error = str(exc)
+                holes = " ".join(x for x in (holes, PLACEHOLDER.format(f"nội dung {label.lower()}")) if x)
+        body = canonical_citations(body, sources.hits, registry, cited) if body else ""
+        wp.text = nfc(_join(opening, body, holes))
+        wp.system_spans = [(0, len(nfc(opening)))] if part.kind == "mandate" else []
+        written.append(wp)
+        answer.text = _assembled(heading, written)
+        answer.parts[i]["text"] = wp.text
+        yield Event("token", answer)
+    _check(answer, heading, written, sources, registry, req, report_date)
+    answer.progress = ""
+    yield Event("done", answer)
+
+
+def _assembled(heading: str, parts: list[WrittenPart]) -> str:
+    return "\n".join(x for x in [heading, *(p.text for p in parts)] if x)
+
+
+def _join_text(prefix: str, current: str) -> str:
+    return f"{prefix}\n{current}" if prefix else current
+
+
+def _check(answer: Answer, heading: str, written: list[WrittenPart], sources: Sources, registry: Registry,
+           req: SectionRequest, report_date: date | None) -> None:
+    """Verify each part against the sources (each marker for itself), mark what fails in place, and
+    assemble the section with findings carrying offsets into the final text."""
+    offset = len(heading) + 1 if heading else 0
+    all_findings = []
+    for i, wp in enumerate(written):
+        found = draft_findings(wp.text, sources.hits, unit=req.unit, report_date=report_date,
+                               trusted_spans=wp.system_spans)
+        wp.text = mark_unverified(wp.text, found)
+        wp.findings = draft_findings(wp.text, sources.hits, unit=req.unit, report_date=report_date,
+                                     trusted_spans=_shifted_spans(wp, found))
+        used = sorted({int(m.group(1)) for m in MARKER.finditer(wp.text)})
+        shifted = [dict(f, start=(f["start"] or 0) + offset, end=(f["end"] or 0) + offset, part=i)
+                   for f in wp.findings]
+        answer.parts[i].update(text=wp.text, sources=[f"[{n}]" for n in used], findings=shifted,
+                               start=offset, end=offset + len(wp.text))
+        all_findings += shifted
+        offset += len(wp.text) + 1
+    answer.text = _assembled(heading, written)
+    answer.findings = all_findings
+    answer.hits = list(sources.hits)
+    answer.sources = source_entries(sources.hits)
+
+
+def _shifted_spans(wp: WrittenPart, findings: list[dict]) -> list[tuple[int, int]]:
+    """The system's spans after "(chưa xác minh)" marks were inserted before or inside them."""
+    marks = sorted(f["end"] for f in findings if f.get("end") is not None)
+    out = []
+    for s, e in wp.system_spans:
+        shift_s = sum(1 for m in marks if m <= s) * len(" (chưa xác minh)")
+        shift_e = sum(1 for m in marks if m <= e) * len(" (chưa xác minh)")
+        out.append((s + shift_s, e + shift_e))
+    return out
+
+
+def _plan_step(args: dict) -> dict:
+    report_date = args.get("report_date")
+    if isinstance(report_date, str):
+        report_date = date.fromisoformat(report_date) if report_date else None
+    return {"request": parse_request(args["request"], args.get("unit")), "report_date": report_date}
+
+
+def _write_step(inputs: Iterator[dict]) -> Iterator[Event]:
+    for args in inputs:
+        yield from draft_events(args["request"], args.get("report_date"))
+
+
+def draft_chain():
+    """The drafting job as a LangChain runnable: request → plan → (per part: facts → prompt → chat
+    model → checks) → events. Input: {"request", "unit", "report_date" (ISO)}; `.stream()` yields
+    `Event`s; the CLI and the app run exactly this."""
+    return RunnableLambda(_plan_step).with_config(run_name="plan") | RunnableGenerator(_write_step).with_config(
+        run_name="write")
+
+
+def draft(request: str, report_date: date | None = None, unit: str | None = None) -> Answer:
+    answer = Answer()
+    for event in draft_chain().stream({"request": request, "unit": unit,
+                                       "report_date": report_date.isoformat() if report_date else None}):
+        answer = event.answer
+    return answer
+
