@@ -1,5 +1,5 @@
-"""Fields of state management named in titles and requests."""
-from assistant.fields import field_named, fields_in, is_decentralisation
+"""Fields of state management named in titles and requests (the citation engine's table)."""
+from assistant.fields import areas_in, field_named, fields_in, is_decentralisation
 
 
 def test_a_ministry_names_its_field():
@@ -15,6 +15,8 @@ def test_fields_in_order_once_each():
 def test_an_area_belongs_to_its_field():
     assert field_named("lĩnh vực hộ tịch").name == "tư pháp"
     assert field_named("tiếp công dân").name == "thanh tra"
+    assert "hộ tịch" in field_named("tư pháp").areas
+    assert areas_in("công tác hộ tịch, chứng thực") == ["hộ tịch", "chứng thực"]
 
 
 def test_decentralisation_words():

@@ -16,6 +16,7 @@ from . import patterns as P
 _DATA = json.loads((P.DATA_DIR / "fields.json").read_text(encoding="utf-8"))
 
 _WITHIN = {f["name"]: f.get("within") for f in _DATA["fields"]}
+ALL_FIELDS = tuple(_WITHIN)  # every field name, top-level and within, in table order
 _MINISTRY_OF_FIELD = {m["field"]: m["name"] for m in _DATA["ministries"]}
 _COMMA_SPACING = re.compile(r" ?, ?")
 

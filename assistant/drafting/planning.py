@@ -122,7 +122,7 @@ def plan_section(req: SectionRequest, index: Index) -> Plan:
 
     def part_for(heading: str, f: Field | None) -> PartPlan:
         kind = "mandate" if (mandate_section and f is not None) else "topic"
-        query = " ".join(x for x in (req.title, heading, " ".join(f.areas[:4]) if f and kind == "mandate" else "") if x)
+        query = " ".join(x for x in (req.title, heading, " ".join(f.areas[:5]) if f and kind == "mandate" else "") if x)
         return PartPlan(heading=heading, kind=kind, field=f, query=query)
 
     parts: list[PartPlan] = []

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..fields import Field, fields_in, mentions
-from ..text import fold, nfc
+from ..fields import Field, fields_in
+from ..text import nfc
 from ..units import Unit, unit_in
 
 _VERB = re.compile(r"^\s*(?:hãy\s+)?(?:soạn(?:\s+thảo)?|viết|dự\s+thảo|lập)\s+(?:(?:giúp|cho)\s+(?:tôi|em)\s+)?"
@@ -77,10 +77,6 @@ def parse_request(text: str, unit: str | None = None) -> SectionRequest:
                     req.fields.append(found[0])
         if req.fields:
             rest = (rest[:m.start()] + rest[m.end():]).strip()
-    if not req.fields:
-        # Fields named elsewhere in the title ("Thủ tục hành chính lĩnh vực tư pháp") are the topic,
-        # not a list of parts: only an explicit list makes parts.
-        pass
     req.title = _clean_title(rest)
     return req
 
@@ -88,16 +84,3 @@ def parse_request(text: str, unit: str | None = None) -> SectionRequest:
 def _clean_title(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip(" ,;:.-")
     return text[:1].upper() + text[1:] if text else text
-
-
-def named_areas(text: str) -> list[str]:
-    """Areas ("hộ tịch", "chứng thực") the text names, in order."""
-    out = []
-    for m in mentions(text):
-        if m.area and m.area not in out:
-            out.append(m.area)
-    return out
-
-
-def folded_title(req: SectionRequest) -> str:
-    return fold(req.title)
