@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 export ASSISTANT_DATA_DIR ?= data
 
-.PHONY: run test bench lint system-deps install install-test clean
+.PHONY: run test test-fast bench lint system-deps install install-test clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,13 @@ system-deps:
 run: install
 	$(PY) -m assistant serve --index corpus
 
+# Everything, as CI runs it (the slowest tests listed at the end).
 test: install-test system-deps
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=20
+
+# The inner loop: without the local model, the browser and the slow tests.
+test-fast: install-test
+	$(PY) -m pytest -m "not llm and not slow and not browser"
 
 bench: install-test
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

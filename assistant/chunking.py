@@ -561,8 +561,6 @@ def _chunk_legal(paras: list[_Para], max_chars: int) -> list[Chunk]:
         if appendix is not None:
             appendix.append(p)
             continue
-        if expect_title and p.kind == "heading" and hk is None:
-            pass  # not reachable: legal headings always have a kind
         if expect_title and hk is None and _title_line(p):
             ctx[f"{expect_title}_title"] = _SPACE.sub(" ", _strip_markup(p.text)[0])
             expect_title = None

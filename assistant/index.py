@@ -12,16 +12,19 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
 
 from .bm25 import BM25Store
+from .citations import RegistryEntry, load_registry
 from .config import Settings, get_settings
 from .documents import Chunk
 from .embeddings import Embedder, get_embedder
 from .errors import IndexUnavailable, IngestBusy
+from .loaders import file_sha256, iter_files
 from .manifest import DocumentRecord, Manifest
 from .passages import passage_text
 
@@ -243,8 +246,6 @@ class Index:
 
     def is_stale(self, paths: list[Path]) -> bool:
         """True when some supported file under paths is not indexed at its current content."""
-        from .ingestion import file_sha256, iter_files
-
         known = {(r.source, r.sha256) for r in self.manifest.all()}
         for f in iter_files(paths):
             if (str(f), file_sha256(f)) not in known:
@@ -274,10 +275,6 @@ def reset_index() -> None:
 def registry_with_corpus(index: Index | None = None):
     """The document registry extended by the indexed documents' own headers (số/ký hiệu, date, issuer,
     title). Checking works without an index: if it cannot be opened, the registry alone is returned."""
-    from datetime import date
-
-    from .citations import RegistryEntry, load_registry
-
     registry = load_registry()
     try:
         docs = (index or get_index()).documents()

@@ -6,9 +6,8 @@ and is the single code path for the command line and the app's upload.
 from __future__ import annotations
 
 import errno
-import hashlib
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from .citations import read_header
 from .documents import Document
 from .errors import user_message
 from .index import Index
-from .loaders import SUPPORTED, LoadError, load
+from .loaders import SUPPORTED, LoadError, file_sha256, iter_files, load
 from .manifest import DocumentRecord
 from .progress import Progress
 from .units import document_unit, is_legal_text
@@ -34,28 +33,6 @@ class IngestReport:
 
     def to_dict(self) -> dict:
         return {"ingested": self.ingested, "skipped": self.skipped, "failed": self.failed, "removed": self.removed}
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def iter_files(paths: Iterable[Path | str]) -> Iterator[Path]:
-    """Supported files under the given paths (folders recursively, hidden files skipped), sorted."""
-    for raw in paths:
-        p = Path(raw).resolve()
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                rel = f.relative_to(p)
-                if f.is_file() and f.suffix.lower() in SUPPORTED and not any(
-                        part.startswith(".") for part in rel.parts) and f.name.lower() != "readme.md":
-                    yield f
-        else:
-            yield p
 
 
 def document_record(doc: Document, source: str) -> DocumentRecord:

@@ -17,6 +17,7 @@ import httpx
 import openai
 from langchain_openai import ChatOpenAI
 
+from . import prompts
 from .config import Settings, get_settings
 from .errors import LLMUnavailable, model_error_message
 from .models import resolve_gguf
@@ -189,8 +190,6 @@ def warm_prompts(names: tuple[str, ...] = WARM_PROMPTS, settings: Settings | Non
     the difference between ~11 s and ~6 s before the first word (bench/draft_latency.py). A remote
     endpoint is left alone. Returns the number of prompts warmed; failures are only logged.
     """
-    from . import prompts
-
     settings = settings or get_settings()
     if not settings.embedded_model:
         return 0

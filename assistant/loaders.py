@@ -13,10 +13,12 @@ import re
 import shutil
 import unicodedata
 import zipfile
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
 from assistant import tcvn3
+from assistant.config import get_settings
 from assistant.documents import Document, Page
 from assistant.errors import LoadError
 from assistant.text import nfc
@@ -37,6 +39,31 @@ CODES = ("unsupported", "empty", "too-large", "encrypted", "corrupt", "scanned",
 
 
 # --------------------------------------------------------------------------- entry points
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file's bytes, read in blocks (the identity of an indexed file, a model's checksum)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def iter_files(paths: Iterable[Path | str]) -> Iterator[Path]:
+    """Supported files under the given paths (folders recursively, hidden files skipped), sorted."""
+    for raw in paths:
+        p = Path(raw).resolve()
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p)
+                if f.is_file() and f.suffix.lower() in SUPPORTED and not any(
+                        part.startswith(".") for part in rel.parts) and f.name.lower() != "readme.md":
+                    yield f
+        else:
+            yield p
+
+
 
 
 def load(path: str | Path, *, max_bytes: int | None = None, ocr: bool = True) -> Document:
@@ -84,8 +111,6 @@ def _load(data: bytes, name: str, source: str, limit: int, ocr: bool) -> Documen
 def _limit(max_bytes: int | None) -> int:
     if max_bytes is not None:
         return int(max_bytes)
-    from assistant.config import get_settings
-
     return int(get_settings().max_upload_mb * _MB)
 
 

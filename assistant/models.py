@@ -54,14 +54,6 @@ def catalogue() -> dict[str, PackagedModel]:
     return {name: PackagedModel(name=name, **spec) for name, spec in raw.items()}
 
 
-def sha256_of(path: Path, chunk: int = 8 << 20) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def assemble(model: PackagedModel, cache_dir: Path) -> Path:
     """Concatenate the parts into cache_dir once; verify the checksum; return the GGUF path."""
     target = cache_dir / model.file

