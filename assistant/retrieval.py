@@ -4,6 +4,7 @@ with ASSISTANT_FUSION=rrf), with metadata filters and exact document-number look
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from .config import get_settings
 from .documents import Hit
@@ -30,6 +31,7 @@ class Filters:
     # scope "legal" keeps legal texts only, "unit" the unit's own documents only.
     unit: str | None = None
     scope: str = "all"  # all | legal | unit
+    until: date | None = None  # documents dated on or before this day (undated ones too)
 
     @classmethod
     def from_dict(cls, d: dict | None) -> Filters:
@@ -47,7 +49,7 @@ class Filters:
     @property
     def active(self) -> bool:
         return self.scope != "all" or any(v is not None for v in (self.kind, self.year_from, self.year_to,
-                                                                   self.issuer, self.doc_ids, self.unit))
+                                                                   self.issuer, self.doc_ids, self.unit, self.until))
 
 
 def _norm(s: str | None) -> str:
@@ -72,6 +74,8 @@ def allowed_doc_ids(index: Index, f: Filters) -> set[str] | None:
         if f.issuer and _norm(f.issuer) not in _norm(rec.issuer):
             continue
         if not _in_scope(rec, f, wanted):
+            continue
+        if f.until is not None and rec.date and rec.date > f.until.isoformat():
             continue
         out.add(rec.doc_id)
     return out

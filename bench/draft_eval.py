@@ -156,7 +156,8 @@ def run(req: dict) -> tuple[object, float, float]:
     for event in draft_chain().stream({"request": req["request"], "unit": req["unit"],
                                        "report_date": req.get("report_date")}):
         answer = event.answer
-        if first is None and event.kind == "token" and answer.text.strip() and "\n" in answer.text:
+        body = answer.text.split("\n", 1)[1] if "\n" in answer.text else ""
+        if first is None and event.kind == "token" and body.strip():  # text beyond the heading line
             first = time.perf_counter() - t0
     total = time.perf_counter() - t0
     return answer, first if first is not None else total, total

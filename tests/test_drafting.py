@@ -244,3 +244,15 @@ def test_draft_json_end_to_end_with_the_local_model(tmp_path):
     assert "Nghị định số 120/2025/NĐ-CP ngày 11/6/2025 của Chính phủ" in out["text"]
     for mark in ("<<<", "{{VB", "NGUỒN"):
         assert mark not in out["text"]
+
+
+def test_a_line_without_a_marker_is_tied_to_the_passage_that_holds_it():
+    from assistant.drafting.facts import Sources
+    from assistant.drafting.writing import attach_markers
+
+    sources = Sources()
+    a = Hit("a", "a.md", "", "", 1, "", 0.0, "Năm 2025, tiếp 47 lượt công dân; tiếp nhận 31 đơn.", meta={"chunk_id": "a:1"})
+    b = Hit("b", "b.md", "", "", 1, "", 0.0, "Chứng thực bản sao 5.032 bản.", meta={"chunk_id": "b:1"})
+    body = "- Năm 2025, xã tiếp 47 lượt công dân, tiếp nhận 31 đơn.\n- Xã có nhiều cố gắng trong công tác."
+    out = attach_markers(body, [a, b], sources).split("\n")
+    assert out[0].endswith("[1].") and "[" not in out[1]

@@ -13,6 +13,16 @@ from ..documents import Hit
 from ..verify import source_numbers
 
 
+def fix_repeated_words(text: str) -> str:
+    """Mechanical slips a model copies from its sources ("năm năm 2025", "Nghị định số Nghị định
+    số"), written once, as the checker suggests."""
+    result = check_text(text)
+    for f in sorted((f for f in result.findings if f.code == "duplicate-phrase" and f.suggestion),
+                    key=lambda f: f.start, reverse=True):
+        text = text[:f.start] + f.suggestion + text[f.end:]
+    return text
+
+
 def canonical_citations(text: str, hits: list[Hit], registry: Registry, seen: set[str] | None = None) -> str:
     """`text` with every citation of a known source document rewritten from the registry. `seen`
     holds the numbers already cited in full earlier in the section (updated in place)."""

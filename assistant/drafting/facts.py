@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from ..citations import Registry, RegistryEntry, find_citations, format_citation
 from ..documents import Hit
@@ -99,12 +100,13 @@ def task_register(number: str) -> TaskRegister | None:
 
 
 def unit_evidence(query: str, unit: Unit | None, budget: int, scope: str = "unit",
-                  keep: Callable[[str], bool] | None = None) -> list[Hit]:
+                  keep: Callable[[str], bool] | None = None, until: date | None = None) -> list[Hit]:
     """Passages from the unit's own reports that speak to the query, packed into `budget`
-    characters (each hit's `meta["excerpt"]`); with `keep`, only the lines it accepts."""
+    characters (each hit's `meta["excerpt"]`); with `keep`, only the lines it accepts; with `until`,
+    only documents dated on or before it (a report cannot use a later one)."""
     if unit is None:
         return []
-    hits = retrieve(query, PASSAGE_K, {"unit": unit.name, "scope": scope})
+    hits = retrieve(query, PASSAGE_K, {"unit": unit.name, "scope": scope, "until": until})
     if not hits:
         return []
     out = []
@@ -137,7 +139,7 @@ def about_field(f: Field, governing: list[RegistryEntry]) -> Callable[[str], boo
     return keep
 
 
-def gather(plan: Plan, part: PartPlan, registry: Registry, budget: int) -> PartFacts:
+def gather(plan: Plan, part: PartPlan, registry: Registry, budget: int, report_date: date | None = None) -> PartFacts:
     """The facts of one part."""
     req = plan.request
     facts = PartFacts(plan=part)
@@ -157,7 +159,7 @@ def gather(plan: Plan, part: PartPlan, registry: Registry, budget: int) -> PartF
             else:
                 facts.registers.append(reg)
     keep = about_field(part.field, facts.governing) if part.kind == "mandate" and part.field else None
-    facts.passages = unit_evidence(part.query, req.unit, budget, keep=keep)
+    facts.passages = unit_evidence(part.query, req.unit, budget, keep=keep, until=report_date)
     if not facts.passages:
         what = f"lĩnh vực {part.field.name}" if part.field else (part.heading or req.title or "mục này").lower()
         who = req.unit.name if req.unit else "đơn vị"

@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..fields import Field, fields_in
+from ..citations.fields import fields_in as field_names_in
+from ..fields import Field
+from ..fields import field as field_of
 from ..text import nfc
 from ..units import Unit, unit_in
 
 _VERB = re.compile(r"^\s*(?:hãy\s+)?(?:soạn(?:\s+thảo)?|viết|dự\s+thảo|lập)\s+(?:(?:giúp|cho)\s+(?:tôi|em)\s+)?"
                    r"(?:(?:nội\s+dung|phần|mục|đoạn|tiểu\s+mục)\s+)*", re.IGNORECASE)
-_NUMBER = re.compile(r"^((?:\d{1,2}|[IVX]{1,4})(?:\.\d{1,2}){0,3})\.?(?=\s)")
+_NUMBER = re.compile(r"^((?:\d{1,2}|[IVX]{1,4})(?:\.\d{1,2}){0,3})\.?(?=[\s,:]|$)")
 _LENGTH = re.compile(r"[,;(]?\s*(?:khoảng|tầm|chừng|độ|dưới|không quá|tối đa|gần|hơn|trên)?\s*(\d{2,4})\s*(?:chữ|từ)\b\)?",
                      re.IGNORECASE)
 # "gồm các lĩnh vực tư pháp, thanh tra và đối ngoại", "(lĩnh vực tư pháp)", "cho lĩnh vực hộ tịch"
@@ -70,11 +72,13 @@ def parse_request(text: str, unit: str | None = None) -> SectionRequest:
     if m:
         listed = [w.strip(" .") for w in _LIST_SPLIT.split(m.group(1)) if w.strip(" .")]
         for word in listed:
-            found = fields_in(word)
-            if found:
-                req.field_words.append(word)
-                if found[0] not in req.fields:
-                    req.fields.append(found[0])
+            # "giáo dục" alone is an ordinary word; after "lĩnh vực" it names the field
+            named = field_names_in(f"lĩnh vực {word}")
+            if named:
+                f = field_of(named[0])
+                if f not in req.fields:
+                    req.fields.append(f)
+                    req.field_words.append(named[0])  # the field (or area) as the table names it
         if req.fields:
             rest = (rest[:m.start()] + rest[m.end():]).strip()
     req.title = _clean_title(rest)

@@ -26,9 +26,9 @@ from ..index import get_index, registry_with_corpus
 from ..replies import is_garbled, leaks_scaffolding, strip_scaffolding
 from ..replies import stream_reply as guarded
 from ..tasks import TaskRegister
-from ..text import MARKER, nfc
+from ..text import MARKER, figures_with_units, fold, nfc
 from ..verify import draft_findings, mark_unverified
-from .citing import canonical_citations
+from .citing import canonical_citations, fix_repeated_words
 from .facts import PartFacts, Sources, gather
 from .planning import PartPlan, plan_section
 from .request import SectionRequest, parse_request
@@ -36,6 +36,7 @@ from .request import SectionRequest, parse_request
 CHARS_PER_TOKEN = 3.0       # measured: 6,000 characters of the seed report = 1,930 Qwen2.5 tokens
 TOKENS_PER_WORD = 2.2       # Vietnamese syllables with markers and punctuation, Qwen2.5 tokenizer
 MIN_MODEL_WORDS = 20
+ATTACH_MIN_SHARE = 0.6      # an unmarked line is tied to the passage holding this share of its words
 MAX_PART_TOKENS = 320
 PLACEHOLDER = "[cần bổ sung: {}]"
 RETRY_TEMPERATURE = 0.4     # a garbled part is written once more, sampled differently
@@ -69,7 +70,7 @@ def _register_hit(reg: TaskRegister) -> Hit:
     index = get_index()
     number = reg.document.get("number")
     rec = next((d for d in index.documents() if d.number == number), None)
-    text = "\n".join(f"{t.reference} ({t.field}): {t.text}" for t in reg.tasks)
+    text = reg.table()  # "21 nhiệm vụ của cấp xã trong 5 lĩnh vực", each field's count, each task
     return Hit(doc_id=rec.doc_id if rec else f"register:{number}", source=rec.source if rec else reg.source,
                title=reg.document.get("title") or "", number=number or "", page=None,
                section="Danh mục nhiệm vụ của cấp xã", score=0.0, text=text,
@@ -105,9 +106,11 @@ def _fact_lines(facts: PartFacts, sources: Sources) -> str:
     lines = []
     for hit in facts.passages:
         n = sources.add(hit)
-        where = " — ".join(x for x in (hit.title[:70] if hit.title else "", f"mục {hit.section}" if hit.section else "") if x)
-        body = " ".join((hit.meta.get("excerpt") or hit.text).split())
-        lines.append(f"[{n}] {where}: {body}" if where else f"[{n}] {body}")
+        excerpt = hit.meta.get("excerpt") or hit.text
+        heading = hit.text.split("\n", 1)[0]
+        if excerpt.startswith(heading + "\n") and hit.meta.get("body_offset"):
+            excerpt = excerpt[len(heading) + 1:]  # the heading path is a label, not a fact to copy
+        lines.append(f"[{n}] " + " ".join(excerpt.split()))
     return "\n".join(lines)
 
 
@@ -126,6 +129,37 @@ def _clean_model_text(text: str, heading: str) -> str:
             s = "- " + s
         lines.append(s)
     return "\n".join(lines)
+
+
+def attach_markers(body: str, passages: list[Hit], sources: Sources) -> str:
+    """A line the model left without a marker gets the marker of the one passage it was written
+    from — the passage holding all its figures and most of its words — so that each figure is tied
+    to its own source and checked against it; a line no passage clearly holds stays unmarked (and
+    is flagged)."""
+    if not passages:
+        return body
+    texts = [(sources.add(h), nfc(h.meta.get("excerpt") or h.text)) for h in passages]
+    out = []
+    for line in body.split("\n"):
+        if not line.strip() or MARKER.search(line) or line.lstrip().startswith("[cần bổ sung"):
+            out.append(line)
+            continue
+        figures = [v for v, _ in figures_with_units(line)]
+        words_ = {w for w in fold(line).split() if len(w) > 2}
+        best, best_share = None, 0.0
+        for n, t in texts:
+            if any(v not in t for v in figures):
+                continue
+            tw = set(fold(t).split())
+            share = len(words_ & tw) / max(1, len(words_))
+            if share > best_share:
+                best, best_share = n, share
+        if best is not None and best_share >= ATTACH_MIN_SHARE:
+            stripped = line.rstrip()
+            end = stripped[-1] if stripped[-1:] in ".;" else ""
+            line = f"{stripped[:len(stripped) - len(end)]} [{best}]{end}"
+        out.append(line)
+    return "\n".join(out)
 
 
 def _model_words(part: PartPlan, opening: str) -> int:
@@ -180,7 +214,7 @@ def draft_events(req: SectionRequest, report_date: date | None = None) -> Iterat
         answer.progress = f"Phần {i + 1}/{len(plan.parts)}: {label[:1].lower() + label[1:]}" if multi else \
             "Đang soạn…"
         yield Event("part", answer)
-        facts = gather(plan, part, registry, budget)
+        facts = gather(plan, part, registry, budget, report_date)
         opening, markers = mandate_opening(facts, sources, cited) if part.kind == "mandate" else ("", [])
         if part.kind != "mandate" and multi and part.heading:
             opening = f"{_LETTERS[i % len(_LETTERS)]}) {part.heading}:"
@@ -210,7 +244,8 @@ def draft_events(req: SectionRequest, report_date: date | None = None) -> Iterat
             except LLMUnavailable as exc:
                 answer.error = str(exc)
                 holes = " ".join(x for x in (holes, PLACEHOLDER.format(f"nội dung {label.lower()}")) if x)
-        body = canonical_citations(body, sources.hits, registry, cited) if body else ""
+        body = attach_markers(body, facts.passages, sources) if body else ""
+        body = canonical_citations(fix_repeated_words(body), sources.hits, registry, cited) if body else ""
         wp.text = nfc(_join(opening, body, holes))
         wp.system_spans = [(0, len(nfc(opening)))] if part.kind == "mandate" else []
         written.append(wp)
