@@ -609,10 +609,10 @@ def run_commune(dense: bool, work: Path) -> None:
     unaccented = [analyse_query(q["question"]).unaccented for q in qs]
     A = [store.search(q["question"], DEPTH) for q in qs]
     F = [store.search(q["question"], DEPTH, folded=True) for q in qs]
-    routed = [F[i] if unaccented[i] else A[i] for i in range(n)]  # what retrieve() searches
+    bm25_routed = [F[i] if unaccented[i] else A[i] for i in range(n)]  # what retrieve() searches
     rows = [("bm25 accented +bigrams", metrics([ids(a) for a in A], golds), None),
             ("bm25 folded +bigrams", metrics([ids(f) for f in F], golds), None),
-            ("bm25 routed (folded if unaccented)", metrics([ids(r) for r in routed], golds), None),
+            ("bm25 routed (folded if unaccented)", metrics([ids(r) for r in bm25_routed], golds), None),
             ("bm25 routed, heading x1", metrics(
                 [ids(store1.search(q["question"], DEPTH, folded=unaccented[i])) for i, q in enumerate(qs)], golds),
              None)]
@@ -620,8 +620,7 @@ def run_commune(dense: bool, work: Path) -> None:
         cache = VectorCache(get_embedder())
         count = token_counter(cache.embedder)
         qvecs = cache.queries([q["question"] for q in qs])
-        for label, c in (("plain passages", corpus), ("document-named passages (product)",
-                                                      titled(corpus, commune_records()))):
+        for label, c in (("plain passages", corpus), ("document-named passages", titled(corpus, commune_records()))):
             di = DenseIndex(chunk_for_dense(c, count), cache)
             D = [di.search(qvecs[i]) for i in range(n)]
             # unaccented questions: folded BM25 alone (dense weight 0), as retrieve() does
@@ -629,7 +628,8 @@ def run_commune(dense: bool, work: Path) -> None:
             score_routed = routed([q["question"] for q in qs], A, F, D)
             rows += [(f"dense e5-small, {label}", metrics([ids(d) for d in D], golds), None),
                      (f"routed hybrid RRF k={RRF_K} 1:1, {label}", metrics(rrf_routed, golds), None),
-                     (f"routed hybrid score {FUSION_BM25}:{FUSION_DENSE}, {label}", metrics(score_routed, golds), None)]
+                     (f"routed hybrid score {FUSION_BM25}:{FUSION_DENSE}, {label}"
+                      + (" = product" if c is not corpus else ""), metrics(score_routed, golds), None)]
     table("Commune set, in-memory pipeline (decrees by Điều, report by section)", rows)
 
 
