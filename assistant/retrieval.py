@@ -187,22 +187,3 @@ def hit_to_dict(h: Hit) -> dict:
     """The contract's `search --json` hit shape."""
     return {"doc_id": h.doc_id, "source": h.source, "title": h.title, "number": h.number, "page": h.page,
             "section": h.section, "score": h.score, "text": h.text}
-
-
-class Retriever:
-    """A LangChain retriever over `retrieve` (built lazily so importing this module stays cheap)."""
-
-    @staticmethod
-    def create(k: int | None = None, filters: dict | None = None):
-        from langchain_core.documents import Document as LCDocument
-        from langchain_core.retrievers import BaseRetriever
-
-        class _HybridRetriever(BaseRetriever):
-            k: int | None = None
-            filters: dict | None = None
-
-            def _get_relevant_documents(self, query, *, run_manager=None):
-                return [LCDocument(page_content=h.text, metadata={**hit_to_dict(h), "text": None})
-                        for h in retrieve(query, self.k, self.filters)]
-
-        return _HybridRetriever(k=k, filters=filters)

@@ -144,6 +144,7 @@ def score(req: dict, answer, first: float, total: float, index, registry) -> dic
             if not flagged(text, s, e, answer.findings):
                 unflagged.append(f"{value} {unit}")
         start = m.end()
+    row["garbled"] = sum(len(p.get("garbled", [])) for p in parts)  # replies cut or rejected (then rewritten)
     row.update(figs=fig_total, figs_held=fig_held, other_unit=other, unflagged=len(unflagged),
                unflagged_items=unflagged, leaks=sum(text.count(x) for x in LEAKS),
                placeholders=len(PLACEHOLDER.findall(text)))
@@ -192,7 +193,7 @@ def main() -> int:
                   f"decrees {row['decree_ok']}/{row['decree_want']}, facts {row['facts_ok']}/{row['facts_want']}, "
                   f"citations {row['cites_ok']}/{row['cites']}, figures held {row['figs_held']}/{row['figs']}, "
                   f"other-unit {row['other_unit']}, unflagged {row['unflagged']} {row['unflagged_items'][:3]}, "
-                  f"leaks {row['leaks']}, placeholders {row['placeholders']}, first {row['first']:.1f} s, "
+                  f"leaks {row['leaks']}, placeholders {row['placeholders']}, garbled {row['garbled']}, first {row['first']:.1f} s, "
                   f"total {row['total']:.1f} s", flush=True)
     n = len(rows)
     if not n:
@@ -206,7 +207,8 @@ def main() -> int:
     print(f"  listed facts present: {tot('facts_ok')}/{tot('facts_want')} = {tot('facts_ok') / max(1, tot('facts_want')):.2f}")
     print(f"  citations verifying: {tot('cites_ok')}/{tot('cites')}; figures held by their marker's source: "
           f"{tot('figs_held')}/{tot('figs')}; other-unit figures: {tot('other_unit')}")
-    print(f"  unflagged errors: {tot('unflagged')}; scaffolding leaks: {tot('leaks')}; placeholders: {tot('placeholders')}")
+    print(f"  unflagged errors: {tot('unflagged')}; scaffolding leaks: {tot('leaks')}; placeholders: {tot('placeholders')}; "
+          f"model replies rejected (looping or garbled): {tot('garbled')}")
     print(f"  first text: mean {sum(r['first'] for r in rows) / n:.1f} s, max {max(r['first'] for r in rows):.1f} s; "
           f"total: mean {sum(r['total'] for r in rows) / n:.1f} s, max {max(r['total'] for r in rows):.1f} s")
     return 0

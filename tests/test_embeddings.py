@@ -1,6 +1,6 @@
 import numpy as np
 
-from assistant.embeddings import ChromaEmbedding, LangChainEmbeddings, get_embedder
+from assistant.embeddings import get_embedder
 
 
 def test_vietnamese_similarity_ordering():
@@ -30,13 +30,3 @@ def test_query_and_passage_prefixes_differ():
     e = get_embedder()
     t = "phân cấp thẩm quyền cho cấp xã"
     assert not np.allclose(e.embed_query(t), e.embed_passages([t])[0])
-
-
-def test_wrappers_follow_their_interfaces():
-    e = get_embedder()
-    chroma_ef = ChromaEmbedding(e)
-    vecs = chroma_ef(["một", "hai"])
-    assert len(vecs) == 2 and len(vecs[0]) == e.dim
-    lc = LangChainEmbeddings(e)
-    assert len(lc.embed_documents(["một"])[0]) == e.dim
-    assert len(lc.embed_query("một")) == e.dim

@@ -237,6 +237,7 @@ def draft_events(req: SectionRequest, report_date: date | None = None) -> Iterat
                     body = _clean_model_text(raw, part.heading)
                     if not cut and not is_garbled(body) and not leaks_scaffolding(raw):
                         break  # a reply the loop guard had to stop is garbled too
+                    answer.parts[i].setdefault("garbled", []).append("loop" if cut else "garbled")
                     body = ""
                 if not body:
                     holes = " ".join(x for x in (holes, PLACEHOLDER.format(
