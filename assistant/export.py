@@ -16,12 +16,16 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .config import get_settings
+from .drafting.writing import PLACEHOLDER
 from .labels import WORD_HIGHLIGHT, counts_phrase, message_text, segments, severity_label, status_label
 from .text import fold, nfc
 
 FONT = "Times New Roman"
 _MARKER = re.compile(r"\s?\[\d{1,3}\](?:\s?\[\d{1,3}\])*")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+# A gap a draft leaves for the clerk, "[cần bổ sung: số liệu quý I]": highlighted in the app and in Word.
+PLACEHOLDER_RUN = re.compile(re.escape(PLACEHOLDER.split("{}")[0].rstrip()) + r"[^\]]*\]")
+GAP_HIGHLIGHT = "YELLOW"
 
 
 # ---- paths and small text helpers ---------------------------------------------------------------
@@ -232,15 +236,32 @@ def _pt(v):
 
 
 def _inline(par, text: str, *, size: float = 14, bold: bool = False) -> None:
-    """Text with **bold** spans as runs."""
+    """Text with **bold** spans as runs; each "[cần bổ sung: …]" highlighted so none is missed."""
     pos = 0
     for m in _BOLD.finditer(text):
         if m.start() > pos:
+            _gapped(par, text[pos:m.start()], size=size, bold=bold)
+        _gapped(par, m.group(1), size=size, bold=True)
+        pos = m.end()
+    if pos < len(text):
+        _gapped(par, text[pos:], size=size, bold=bold)
+
+
+def _gapped(par, text: str, *, size: float, bold: bool) -> None:
+    pos = 0
+    for m in PLACEHOLDER_RUN.finditer(text):
+        if m.start() > pos:
             _run(par, text[pos:m.start()], size=size, bold=bold)
-        _run(par, m.group(1), size=size, bold=True)
+        _run(par, m.group(0), size=size, bold=True, highlight=_gap_colour())
         pos = m.end()
     if pos < len(text):
         _run(par, text[pos:], size=size, bold=bold)
+
+
+def _gap_colour():
+    from docx.enum.text import WD_COLOR_INDEX
+
+    return getattr(WD_COLOR_INDEX, GAP_HIGHLIGHT)
 
 
 _HEADING = re.compile(r"^(?:#{1,6}\s+|(?:[IVXLC]+|[A-Z])\.\s|\d+(?:\.\d+)*\.\s)")

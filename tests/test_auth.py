@@ -87,15 +87,18 @@ def test_serve_refuses_network_without_users_but_allows_it_with_users(users_file
     from assistant.ui import serving as ui
 
     launched = {}
-    monkeypatch.setattr(ui, "launch", lambda demo, host, port, block=True, auth=None: launched.update(
-        host=host, auth=auth))
+    monkeypatch.setattr(ui, "launch", lambda demo, host, port, block=True, gate=None: launched.update(
+        host=host, gate=gate))
     monkeypatch.setattr(ui, "warm_up", lambda: None)
     monkeypatch.setattr(ui.gr.Blocks, "block_thread", lambda self: None)
     assert ui.serve(host="0.0.0.0", port=7999) == 2
     assert "user-add" in capsys.readouterr().err and not launched
+    assert ui.serve(host="127.0.0.1", port=7999) == 0
+    assert launched["gate"] is None  # loopback without users: the one local profile, no sign-in
     auth.add_user("lan", "mat-khau-dai")
     assert ui.serve(host="0.0.0.0", port=7999) == 0
-    assert launched["host"] == "0.0.0.0" and launched["auth"] is auth.check_user
+    assert launched["host"] == "0.0.0.0" and launched["gate"] is not None
+    assert launched["gate"].app_kwargs()["routes"][0].path == "/login"
 
 
 def test_loopback_detection():
@@ -103,3 +106,79 @@ def test_loopback_detection():
 
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1") and is_loopback("127.1.2.3")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10") and not is_loopback("::")
+
+
+# ---- sessions and failed sign-ins ----------------------------------------------------------------
+class Clock:
+    def __init__(self, now: float = 1_000_000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_session_opens_until_it_expires_or_ends(users_file, tmp_path):
+    auth.add_user("lan", "mat-khau-dai")
+    clock = Clock()
+    sessions = auth.Sessions(tmp_path / "d", hours=1, clock=clock)
+    cookie = sessions.issue("lan", "127.0.0.1")
+    assert sessions.user(cookie) == "lan"
+    assert 3599 <= sessions.remaining(cookie) <= 3600
+    # The key and the sessions stay private to the app's user.
+    assert stat.S_IMODE(os.stat(tmp_path / "d" / auth.KEY_FILE).st_mode) == 0o600
+    # Another process on the same data directory (a restarted app) reads the same session.
+    assert auth.Sessions(tmp_path / "d", hours=1, clock=clock).user(cookie) == "lan"
+    clock.now += 3601
+    assert sessions.user(cookie) is None and sessions.remaining(cookie) == 0
+    clock.now -= 3601
+    sessions.end(cookie)
+    assert sessions.user(cookie) is None  # signed out: the same cookie opens nothing, wherever it was copied
+
+
+def test_forged_altered_or_orphaned_cookies_open_nothing(users_file, tmp_path):
+    auth.add_user("lan", "mat-khau-dai")
+    sessions = auth.Sessions(tmp_path / "d")
+    cookie = sessions.issue("lan")
+    token, sig = cookie.split(".")
+    for bad in ("", "x", ".", token, f"{token}.", f"{token}.{sig[:-1]}A", f"{token[:-1]}A.{sig}", "ấ." + sig,
+                cookie + "x" * 300, None):
+        assert sessions.user(bad) is None, bad
+    # A cookie signed with another installation's key is refused.
+    other = auth.Sessions(tmp_path / "other").issue("lan")
+    assert sessions.user(other) is None
+    # A user removed from the users file is signed out everywhere.
+    assert sessions.user(cookie) == "lan"
+    auth.remove_user("lan")
+    assert sessions.user(cookie) is None
+
+
+def test_repeated_failures_hold_back_the_name_and_the_address(users_file, tmp_path):
+    auth.add_user("lan", "mat-khau-dai")
+    clock = Clock()
+    limiter = auth.SignInLimiter(per_user=3, per_address=5, window=600, clock=clock)
+    sessions = auth.Sessions(tmp_path / "d")
+    for _ in range(3):
+        assert auth.sign_in("lan", "sai", "10.0.0.5", sessions, limiter).message == \
+            "Tên đăng nhập hoặc mật khẩu không đúng."
+    # Held back now, even with the right password, and told when to come back (in Vietnamese).
+    held = auth.sign_in("lan", "mat-khau-dai", "10.0.0.9", sessions, limiter)
+    assert held.cookie is None and held.retry_after > 0
+    assert held.message == "Đăng nhập sai quá nhiều lần. Thử lại sau 10 phút."
+    # The window slides: once the failures are old enough, the right password works again.
+    clock.now += 601
+    ok = auth.sign_in("lan", "mat-khau-dai", "10.0.0.9", sessions, limiter)
+    assert ok.user == "lan" and sessions.user(ok.cookie) == "lan"
+    # One address trying many names is held back too (and cannot reset itself by a right password).
+    for name in ("a1", "a2", "a3", "a4", "a5"):
+        auth.sign_in(name, "sai", "10.0.0.7", sessions, limiter)
+    assert limiter.wait("lan", "10.0.0.7") > 0
+    assert auth.sign_in("lan", "mat-khau-dai", "10.0.0.7", sessions, limiter).cookie is None
+    assert auth.sign_in("lan", "mat-khau-dai", "10.0.0.8", sessions, limiter).cookie  # not from elsewhere
+    assert auth.sign_in("", "", "10.0.0.8", sessions, limiter).message == "Nhập tên đăng nhập và mật khẩu."
+
+
+def test_the_local_profile_can_never_be_a_user_name(users_file):
+    from assistant.conversations import LOCAL_PROFILE
+
+    with pytest.raises(auth.AuthError):
+        auth.add_user(LOCAL_PROFILE, "mat-khau-dai")

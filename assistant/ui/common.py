@@ -1,15 +1,22 @@
-"""What every tab's handlers share: reading form fields, and turning any exception into a Vietnamese
-message (never a traceback) that is also logged for the administrator."""
+"""What every tab's handlers share: whose work it is, reading form fields, and turning any exception
+into a Vietnamese message (never a traceback) that is also logged for the administrator."""
 from __future__ import annotations
 
 import logging
 from datetime import date, datetime
 
+from ..conversations import LOCAL_PROFILE
 from ..errors import UsageError, user_message
 from .render import status_html
 
 log = logging.getLogger(__name__)
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S")
+
+
+def owner_of(request) -> str:
+    """Whose saved work a request reads and writes: the signed-in user (Gradio passes the name the
+    sign-in gate gave), or the one local profile of an app without users."""
+    return getattr(request, "username", None) or LOCAL_PROFILE
 
 
 def parse_date(value) -> date | None:

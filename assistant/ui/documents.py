@@ -1,5 +1,6 @@
 """Tab "Tài liệu": the indexed documents, uploads ingested with a progress bar (the same path as
-`assistant ingest`), deletion, and local documents added to the citation registry."""
+`assistant ingest`), deletion, local documents added to the citation registry, and the task register
+of the legal texts (what they give the commune to do) with its Word appendix."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,7 +13,16 @@ from ..index import get_index
 from ..ingestion import delete_document, ingest_paths
 from ..progress import CallbackProgress
 from .common import error_status, optional, parse_date
-from .render import DOC_HEADERS, document_choices, documents_rows, ingest_lines, status_html
+from .render import (
+    DOC_HEADERS,
+    document_choices,
+    documents_rows,
+    ingest_lines,
+    legal_choices,
+    register_html,
+    status_html,
+)
+from .tasks import export_appendix, registers_of
 from .uploads import ALLOWED_EXT, save_upload, uploads_dir
 
 DOC_TYPES = ["Nghị quyết", "Quyết định", "Chỉ thị", "Kế hoạch", "Báo cáo", "Công văn", "Thông báo",
@@ -21,15 +31,15 @@ KEPT_SOURCE_NOTE = " Tệp gốc vẫn còn trong thư mục tài liệu; nếu 
 
 
 def docs_refresh():
-    """(table, delete dropdown, summary dropdown, status)."""
+    """(table, delete dropdown, summary dropdown, task-register dropdown, status)."""
     try:
         documents = get_index().documents()
         choices = document_choices(documents)
         msg = status_html(f"Chỉ mục có {len(choices)} tài liệu.")
         return (documents_rows(documents), gr.update(choices=choices, value=None),
-                gr.update(choices=choices, value=None), msg)
+                gr.update(choices=choices, value=None), gr.update(choices=legal_choices(documents), value=[]), msg)
     except Exception as exc:  # noqa: BLE001
-        return [], gr.update(choices=[]), gr.update(choices=[]), error_status(exc)
+        return [], gr.update(choices=[]), gr.update(choices=[]), gr.update(choices=[]), error_status(exc)
 
 
 def docs_upload(files, progress=gr.Progress()):  # noqa: B008
@@ -94,9 +104,36 @@ def registry_add(number: str, doc_type: str, issued: str, issuer: str, title: st
         return error_status(exc)
 
 
-def build(summary_choice: gr.Dropdown) -> tuple[gr.Dataframe, gr.Dropdown, gr.HTML]:
-    """Lay out the tab and wire /documents, /upload, /delete_document and /registry_add; every change
-    refreshes `summary_choice` (the summary tab's list) too. Returns (table, delete dropdown, status)."""
+def tasks_show(doc_ids: list[str] | None):
+    """(register html, status): the register of each chosen legal text."""
+    try:
+        if not doc_ids:
+            return "", status_html("Chọn một hoặc nhiều văn bản quy phạm (nghị định, thông tư, luật) đã nạp.", ok=False)
+        registers = registers_of(list(doc_ids))
+        total = sum(len(r.tasks) for r in registers)
+        return ("".join(register_html(r) for r in registers),
+                status_html(f"{len(registers)} văn bản; {total} nhiệm vụ của cấp xã."))
+    except Exception as exc:  # noqa: BLE001
+        return "", error_status(exc)
+
+
+def tasks_export(doc_ids: list[str] | None, unit: str, report_number: str, report_date: str):
+    """(file, status): the chosen texts' registers as one Word appendix."""
+    try:
+        if not doc_ids:
+            return gr.update(value=None, visible=False), status_html("Chọn văn bản cần lập phụ lục.", ok=False)
+        registers = registers_of(list(doc_ids))
+        path = export_appendix(registers, unit=optional(unit), report_number=optional(report_number),
+                               report_date=parse_date(report_date))
+        return gr.update(value=str(path), visible=True), status_html(f"Đã xuất phụ lục ra Word: {path.name}")
+    except Exception as exc:  # noqa: BLE001
+        return gr.update(value=None, visible=False), error_status(exc)
+
+
+def build(summary_choice: gr.Dropdown) -> tuple[gr.Dataframe, gr.Dropdown, gr.Dropdown, gr.HTML]:
+    """Lay out the tab and wire /documents, /upload, /delete_document, /registry_add, /task_register
+    and /export_appendix; every change refreshes `summary_choice` (the summary tab's list) too.
+    Returns (table, delete dropdown, task-register dropdown, status)."""
     settings = get_settings()
     status = gr.HTML(elem_id="docs-status")
     table = gr.Dataframe(headers=DOC_HEADERS, label="Tài liệu đã nạp", interactive=False, wrap=True,
@@ -125,10 +162,24 @@ def build(summary_choice: gr.Dropdown) -> tuple[gr.Dataframe, gr.Dropdown, gr.HT
             r_title = gr.Textbox(label="Trích yếu", placeholder="Về việc …")
         r_btn = gr.Button("Thêm vào danh mục")
         r_status = gr.HTML()
-    listing = [table, del_dd, summary_choice, status]
+    with gr.Accordion("Danh mục nhiệm vụ của cấp xã (từ nghị định, thông tư, luật đã nạp)", open=False,
+                      elem_id="tasks-panel"):
+        t_docs = gr.Dropdown(label="Văn bản", choices=[], multiselect=True, elem_id="tasks-docs")
+        t_show = gr.Button("Xem danh mục nhiệm vụ", variant="primary", elem_id="tasks-show")
+        t_status = gr.HTML(elem_id="tasks-status")
+        t_view = gr.HTML(elem_id="tasks-view")
+        with gr.Row():
+            t_unit = gr.Textbox(label="Đơn vị (cột kết quả lấy từ báo cáo của đơn vị)", placeholder="UBND xã Bình Thành")
+            t_number = gr.Textbox(label="Kèm theo báo cáo số", placeholder="…/BC-UBND")
+            t_date = gr.Textbox(label="Ngày báo cáo", placeholder="05/01/2026")
+        t_export = gr.Button("Xuất phụ lục (Word)", elem_id="tasks-export")
+        t_file = gr.File(label="Tệp xuất", visible=False, interactive=False, elem_id="tasks-file")
+    listing = [table, del_dd, summary_choice, t_docs, status]
     refresh_btn.click(docs_refresh, None, listing, api_name="documents")
     upload_btn.click(docs_upload, [files], [upload_status, *listing], api_name="upload",
                      concurrency_limit=1).then(lambda: None, None, files, queue=False, api_visibility="private")
     del_btn.click(docs_delete, [del_dd], [del_status, *listing], api_name="delete_document", concurrency_limit=1)
     r_btn.click(registry_add, [r_number, r_type, r_date, r_issuer, r_title], [r_status], api_name="registry_add")
-    return table, del_dd, status
+    t_show.click(tasks_show, [t_docs], [t_view, t_status], api_name="task_register")
+    t_export.click(tasks_export, [t_docs, t_unit, t_number, t_date], [t_file, t_status], api_name="export_appendix")
+    return table, del_dd, t_docs, status

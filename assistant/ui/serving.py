@@ -7,19 +7,20 @@ import ipaddress
 import logging
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import gradio as gr
 
 from .. import llm
-from ..auth import check_user, users_configured
+from ..auth import users_configured
 from ..config import get_settings
+from ..conversations import get_store
 from ..index import get_index
 from ..ingestion import ingest_paths
 from ..progress import TerminalProgress
 from .app import APP_TITLE, CSS, build_app, theme
 from .common import user_error
+from .signin import SignInGate
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +34,16 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def launch(demo: gr.Blocks, host: str, port: int, *, block: bool = True, auth: Callable | None = None):
-    """Start the server (queue, upload limit, exports folder as the only served files)."""
+def launch(demo: gr.Blocks, host: str, port: int, *, block: bool = True, gate: SignInGate | None = None):
+    """Start the server (queue, upload limit, exports folder as the only served files); with a
+    sign-in gate, its Vietnamese sign-in page and its session cookie stand in front of every route."""
     settings = get_settings()
     exports = (settings.data_dir / "exports").resolve()
     exports.mkdir(parents=True, exist_ok=True)
     demo.queue(default_concurrency_limit=settings.concurrency)
     return demo.launch(
-        server_name=host, server_port=port, auth=auth, prevent_thread_lock=not block, quiet=True,
-        auth_message="Đăng nhập để dùng Trợ lý soạn báo cáo." if auth else None, show_error=False,
+        server_name=host, server_port=port, prevent_thread_lock=not block, quiet=True, show_error=False,
+        auth_dependency=gate.user if gate else None, app_kwargs=gate.app_kwargs() if gate else None,
         max_file_size=max(1, int(settings.max_upload_mb * 1024 * 1024)), allowed_paths=[str(exports)],
         footer_links=[], theme=theme(), css=CSS, share=False, inbrowser=False, ssr_mode=False,
     )
@@ -98,9 +100,12 @@ def serve(host: str | None = None, port: int | None = None, index_paths: list[st
             ingest_at_start(index_paths)
         except Exception as exc:  # noqa: BLE001
             print(f"Không nạp được tài liệu lúc khởi động: {user_error(exc)}", file=sys.stderr)
+    cut = get_store().recover()
+    if cut:
+        log.warning("%d câu trả lời bị ngắt khi ứng dụng dừng lần trước đã được lưu với dấu 'bị ngắt'.", cut)
     demo = build_app()
     try:
-        launch(demo, host, port, block=False, auth=check_user if with_users else None)
+        launch(demo, host, port, block=False, gate=SignInGate() if with_users else None)
     except OSError as exc:
         log.info("launch: %s", exc)
         print(f"Không mở được cổng {port} trên {host}: cổng đang bị chương trình khác dùng (có thể ứng dụng "
