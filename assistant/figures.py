@@ -4,16 +4,26 @@
 (label "Cấp bản sao trích lục hộ tịch", value "153", unit "trường hợp", period "Năm 2025"). The
 period comes from the nearest place the report states it: the clause or sentence itself ("Trong
 năm 2025, …", "Năm 2026 (từ 31/12/2025 đến 22/4/2026): …"), else the lead-in line above
-("+ Quý I năm 2026:"), else the heading, else the report's own period. Summaries list these records;
-drafting hands them to the model as facts; verification compares a written figure's period with
-its source's. The rules (period patterns, two-word units, label connectors) are data in
-`data/figures.json`.
+("+ Quý I năm 2026:"), else the nearest heading that states one, else the report's own period.
+
+The label is read from the figure's own clause: the words before it back to the previous figure or
+the last ":" ("Đăng ký kết hôn: 23 cặp"), without the actor ("Ủy ban nhân dân xã đã tổ chức 07 hội
+nghị …" → "tổ chức hội nghị tuyên truyền pháp luật"); a figure joined to the one before by "với" is
+counted about it ("… với 223 lượt người tham gia" → "Lượt người tham gia (tổ chức hội nghị …)"), a
+rate ("đạt 82,6%") is the rate of the figure before, the second half of "02 lượt/02 người" shares
+its label; a label that says too little takes the line's subject ("Về hình sự: xảy ra 05 vụ án",
+"Kết quả xử phạt vi phạm hành chính:" above "+ Năm 2025: 14 trường hợp"), and a part of a total
+("trong đó lĩnh vực đất đai 09 trường hợp") names the total. Tables give one record per cell, the
+period from the column heading ("| Chỉ tiêu | Năm 2025 | 6 tháng đầu năm 2026 |") and the unit from
+the row ("Đăng ký khai sinh (trường hợp)"). Summaries list these records; drafting hands them to the
+model as facts; verification compares a written figure's period with its source's. The rules are
+data in `data/figures.json`.
 """
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -25,20 +35,61 @@ PERIOD = re.compile(r"(?<![\w])(?:" + "|".join(f"(?:{p})" for p in RULES["period
                     re.IGNORECASE)
 _MULTIWORD_UNITS = sorted(RULES["multiword_units"], key=len, reverse=True)
 _NOT_UNITS = frozenset(RULES["not_units"])
-_DROP_PREFIXES = sorted(RULES["label_drop_prefixes"], key=len, reverse=True)
-ORDINAL_BEFORE = re.compile(r"(?:^|[\s(])(?:" + "|".join(re.escape(w) for w in RULES["ordinal_words"])
-                             + r")\s*$", re.IGNORECASE)
+ORDINAL_BEFORE = re.compile(
+    r"(?:^|[\s(])" + "".join(f"(?<!{re.escape(w)}\\s)" for w in RULES["not_ordinal_before"])
+    + r"(?:" + "|".join(re.escape(w) for w in RULES["ordinal_words"]) + r")\s*$", re.IGNORECASE)
 _DATE_BEFORE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+$", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(r"tháng\s+\d{1,2}\s+$", re.IGNORECASE)
+_DAY_BEFORE = re.compile(r"ngày\s*$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-+•*–]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*[.)])\s+")
-_HEADING = re.compile(r"^\s*(?:[IVXLC]{1,5}\.|\d{1,2}(?:\.\d{1,2})*\.?)\s+\S")
+_HEADING = re.compile(r"^\s*(?:([IVXLC]{1,5})\.|(\d{1,2}(?:\.\d{1,2})*)\.?)\s+\S")
 _CLAUSE_SPLIT = re.compile(r";|\n")
-_SUBCLAUSE_SPLIT = re.compile(r",\s+(?=\D)")
+_TABLE_LINE = re.compile(r"^\s*\||\s\|\s")
+_TABLE_RULE = re.compile(r"^[\s|:-]+$")
+_UNIT_IN_PARENS = re.compile(r"\s*\(([^()]{1,30})\)\s*$")
+_SMALL_INTEGER = re.compile(r"\d{1,3}\.?")
+# "17/19 chỉ tiêu", "21/21 thôn": a ratio, read as one figure (a date has its year: "15/10/2025").
+RATIO = re.compile(r"(?<![\w/.,-])(\d{1,3}/\d{1,3})(?![\w/-])")
+# "02 lượt/02 người", "05 vụ án/06 bị can": the second figure of a pair, right after "word/".
+PAIRED = re.compile(r"(?<=[^\W\d_]/)(\d{1,3}(?:[.,]\d{3})+|\d+)(?![\w/-])")
+_COMMA_SPACE = re.compile(r",\s+")
+_PARENTHESISED = re.compile(r"\([^()]*\)")
+_WORD = re.compile(r"\S+")
+_AFTER_SEGMENT = re.compile(r"([^,;:.()/\n]*)([,;:.()/\n]|$)")
+PERIOD_WITH_PREPOSITION = re.compile(r"(?:(?<![\w])(?:trong|tính|vào|của|cho)\s+)?" + PERIOD.pattern, re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
 LEAD_MAX = 120
+
+
+def _phrases(key: str) -> list[str]:
+    return sorted(RULES[key], key=len, reverse=True)
+
+
+_DROP_PREFIXES = _phrases("label_drop_prefixes")
+_DROP_SUFFIXES = _phrases("label_drop_suffixes")
+_ACTOR_BEFORE = frozenset(RULES["actor_before"])
+_QUANTITY_HEADS = _phrases("quantity_heads")
+_RATE_WORDS = _phrases("rate_words")
+_ATTRIBUTE_WORDS = _phrases("attribute_words")
+_AFTER_STOPS = _phrases("after_stops")
+_COMMA_STOPS = _phrases("after_comma_stops")
+_AFTER_TRAILING = _phrases("after_trailing_drop")
+_PART_WORDS = _phrases("part_words")
+_LEAD_DROP = _phrases("lead_drop_prefixes")
+LABEL_WORDS_MAX = RULES["label_words_max"]
+COMMA_CUT_WORDS = RULES["comma_cut_words"]
+WEAK_LABEL_WORDS = RULES["weak_label_words"]
+CONTEXT_MIN_WORDS = RULES["context_min_words"]
+LIST_ITEM_WORDS = RULES["list_item_words"]
+CONTEXT_WORDS_MAX = RULES["context_words_max"]
+AFTER_WORDS_MAX = RULES["after_words_max"]
+LABELLED_WORDS_MAX = RULES["labelled_words_max"]
+INLINE_LEAD_WORDS = RULES["inline_lead_words"]
 
 
 @dataclass
 class FigureRecord:
-    value: str                 # as written: "1.707", "69,2"
+    value: str                 # as written: "1.707", "69,2", "17/19"
     unit: str | None           # "trường hợp", "việc", "%"
     label: str                 # what it counts, in the report's words
     period: str | None         # "Năm 2025", "Quý I năm 2026", "từ 01/7/2025 đến nay"
@@ -54,10 +105,15 @@ class FigureRecord:
             d.pop(k)
         return d
 
+    def amount(self) -> str:
+        """"153 trường hợp", "69,2%"."""
+        if self.unit == "%":
+            return f"{self.value}%"
+        return f"{self.value} {self.unit}".strip() if self.unit else self.value
+
     def line(self) -> str:
         """One line for a person: "Năm 2025 — Cấp bản sao trích lục hộ tịch: 153 trường hợp"."""
-        amount = f"{self.value} {self.unit}".strip() if self.unit and self.unit != "%" else f"{self.value}{self.unit or ''}"
-        what = f"{self.label}: {amount}" if self.label else amount
+        what = f"{self.label}: {self.amount()}" if self.label else self.amount()
         return f"{self.period} — {what}" if self.period else what
 
 
@@ -80,76 +136,407 @@ def periods_in(text: str) -> list[re.Match]:
     out = []
     for m in PERIOD.finditer(text):
         before = text[max(0, m.start() - 24):m.start()]
-        if m.group(0).lower().startswith("năm") and (_DATE_BEFORE.search(before) or re.search(r"tháng\s+\d{1,2}\s+$", before)):
+        if m.group(0).lower().startswith("năm") and (_DATE_BEFORE.search(before) or _MONTH_BEFORE.search(before)):
             continue
         out.append(m)
     return out
 
 
-def _first_period(text: str) -> str | None:
+def first_period(text: str) -> str | None:
     found = periods_in(text)
     return _period_text(text, found[0]) if found else None
 
 
 def unit_phrase(text: str, end: int) -> str | None:
-    """The unit right after a figure ending at `end`: a known two-word unit ("trường hợp", "lượt
-    người") or the next word; None when what follows is not a unit."""
+    """The unit right after a figure ending at `end`: a known unit of several words ("trường hợp",
+    "lượt người", "Tổ hòa giải") or the next word; None when what follows is not a unit, or is a
+    capitalised name the figure counts ("01 Chánh Văn phòng")."""
     rest = text[end:end + 40]
     stripped = rest.lstrip()
     if stripped.startswith("%"):
         return "%"
+    if stripped is rest:  # no space before the word: "02lượt" is not a unit reading
+        return None
     low = stripped.lower()
     for u in _MULTIWORD_UNITS:
         if low.startswith(u) and not low[len(u):len(u) + 1].isalpha():
-            return stripped[:len(u)].lower()
+            return u
     m = re.match(r"[^\W\d_]+", stripped)
-    if not m or stripped is rest:  # no space before the word: "02lượt" is not a unit reading
-        return None if not m or rest[:1].isalpha() else None
+    if not m or m.group(0)[:1].isupper():
+        return None
     word = m.group(0).lower()
     return None if word in _NOT_UNITS else word
 
 
-def _label(clause: str, start: int, end: int, unit: str | None) -> str:
-    """What the figure at clause[start:end] counts: the words before it in its own sub-clause (after
-    the last ':' when the clause reads "label: figure"); when those say nothing, the words after."""
-    before = clause[:start]
-    colon = before.rstrip().endswith(":")
-    if colon:
-        head = before.rstrip()[:-1]
-        head = head.rsplit(":", 1)[-1]
-    else:
-        parts = _SUBCLAUSE_SPLIT.split(before)
-        head = parts[-1] if parts else before
-    head = _BULLET.sub("", head).strip(" \t-+•:;,(")
-    folded = head.lower()
-    for p in _DROP_PREFIXES:
-        if folded.startswith(p + " "):
-            head, folded = head[len(p) + 1:], folded[len(p) + 1:]
-    for p in _DROP_PREFIXES:
-        if folded.endswith(" " + p):
-            head = head[:-(len(p) + 1)]
-    head = head.strip(" ,:;")
-    if len(head.split()) >= 2 or colon:
-        return _cap(head)
-    # "Tổ chức 02 hội nghị tuyên truyền pháp luật": the words after the unit say what is counted.
-    after = clause[end:]
-    if unit:
-        after = after.lstrip()[len(unit):]
-    after = re.split(r"[,;:.(]|\s(?:với|và|đạt|trong đó|chiếm)\s", after, maxsplit=1)[0].strip()
-    label = " ".join(x for x in (head, unit if unit and unit != "%" else "", after) if x)
-    return _cap(label.strip())
-
-
-def _is_figure(text: str, m: re.Match, line_start: int) -> bool:
-    before = text[max(line_start, m.start() - 30):m.start()]
-    if ORDINAL_BEFORE.search(before) or _DATE_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+def _is_figure(text: str, m: re.Match) -> bool:
+    before = text[max(0, m.start() - 30):m.start()]
+    if ORDINAL_BEFORE.search(before) or _DATE_BEFORE.search(before):
         return False
-    if not before.strip() and text[m.end(1):m.end(1) + 1] in (".", ")"):
+    if not before.strip() and text[m.end(1):m.end(1) + 1] in (".", ")") and not unit_phrase(text, m.end(1) + 1):
         return False  # outline numbering at the start of a line
     value = m.group(1)
     if re.fullmatch(r"(?:19|20)\d\d", value) and not unit_phrase(text, m.end(0)):
         return False  # a year standing alone
     return True
+
+
+# --- labels ------------------------------------------------------------------------------------------
+
+def _starts_with(folded_text: str, phrases: list[str]) -> str | None:
+    for p in phrases:
+        if folded_text == p or folded_text.startswith(p + " "):
+            return p
+    return None
+
+
+def _ends_with(folded_text: str, phrases: list[str]) -> str | None:
+    for p in phrases:
+        if folded_text == p or folded_text.endswith(" " + p):
+            return p
+    return None
+
+
+def _trim(text: str) -> str:
+    return text.strip(" \t-+•:;,()\"'")
+
+
+def _clean_head(head: str, *, labelled: bool = False) -> str:
+    """The words before a figure, without connectors, notes in brackets, stated periods and the
+    actor: ", trong đó Ủy ban nhân dân xã đã tổ chức" → "tổ chức"; "Năm 2025, xã đã chứng thực bản
+    sao" → "chứng thực bản sao". A long head is cut at its last comma when what comes before is a
+    clause of its own ("Tủ sách … được duy trì, bổ sung"), not one of a list of short names
+    ("Thay đổi, cải chính, bổ sung thông tin hộ tịch, xác định lại dân tộc"); a label written
+    before a colon is kept whole."""
+    head = _PARENTHESISED.sub(" ", head)
+    head = PERIOD_WITH_PREPOSITION.sub(" ", head)
+    head = _SPACES.sub(" ", _BULLET.sub("", _trim(head)))
+    parts = _COMMA_SPACE.split(head)
+    if not labelled and len(head.split()) > COMMA_CUT_WORDS and len(parts) > 1 \
+            and max(len(p.split()) for p in parts[:-1]) > LIST_ITEM_WORDS:
+        head = parts[-1]
+    changed = True
+    while changed and head:
+        changed = False
+        head = _trim(head)
+        low = head.lower()
+        p = _starts_with(low, _DROP_PREFIXES)
+        if p:
+            head, changed = head[len(p):], True
+            continue
+        p = _ends_with(low, _DROP_SUFFIXES)
+        if p:
+            head, changed = head[:len(head) - len(p)], True
+    words = head.split()
+    if labelled:
+        return " ".join(words[-LABELLED_WORDS_MAX:])
+    lowered = [w.lower() for w in words]
+    if not _starts_with(" ".join(lowered), _QUANTITY_HEADS):
+        cuts = [i for i, w in enumerate(lowered[:-1]) if w in _ACTOR_BEFORE and i > 0]
+        if cuts:
+            words = words[cuts[-1] + 1:]  # "Ủy ban nhân dân xã đã tổ chức" → "tổ chức"
+    if len(words) > LABEL_WORDS_MAX:  # keep the end, from a comma when there is one
+        tail = words[-LABEL_WORDS_MAX:]
+        after_comma = [i for i, w in enumerate(words[:-1]) if w.endswith(",") and len(words) - i - 1 <= LABEL_WORDS_MAX]
+        words = words[after_comma[0] + 1:] if after_comma else tail
+    return " ".join(words)
+
+
+def _after_words(clause: str, pos: int, limit: int) -> tuple[str, int]:
+    """The words after a figure's unit that say what it counts ("07 hội nghị tuyên truyền pháp
+    luật với …" → "tuyên truyền pháp luật"; "04 cuộc truyền thông, tư vấn pháp luật tại các xóm …"),
+    and where they end. They stop at a connector ("với", "đạt", "trong đó"), at ";:.()/", at "và"
+    before another figure, and at a comma followed by a verb of its own ("…, đã ban hành …") or by
+    the words of the next figure."""
+    first = end = -1
+    taken = 0
+    for k, m in enumerate(_AFTER_SEGMENT.finditer(clause, pos, limit)):
+        words = list(_WORD.finditer(m.group(1)))
+        if not words:
+            break
+        texts = [w.group(0).lower() for w in words]
+        runs_on = m.end(1) >= limit and not any(_starts_with(" ".join(texts[i:]), _AFTER_STOPS)
+                                                for i in range(1, len(texts)))
+        if k and (runs_on or _starts_with(" ".join(texts), _AFTER_STOPS + _COMMA_STOPS)):
+            break  # past a comma: the words running into the next figure are its own
+        stop = False
+        for i, w in enumerate(words):
+            rest = " ".join(texts[i:])
+            if _starts_with(rest, _AFTER_STOPS) or taken >= AFTER_WORDS_MAX or (
+                    texts[i] == "và" and any(c.isdigit() for c in " ".join(texts[i + 1:i + 4]))):
+                stop = True
+                break
+            if first < 0:
+                first = m.start(1) + w.start()
+            end = m.start(1) + w.end()
+            taken += 1
+        if stop or m.group(2) != ",":
+            break
+    if first < 0:
+        return "", pos
+    phrase = _SPACES.sub(" ", clause[first:end])
+    last = _ends_with(phrase.lower(), _AFTER_TRAILING)
+    while last and len(phrase) > len(last):  # "… theo Nghị định 173 và" before "111"
+        phrase = phrase[:len(phrase) - len(last)].rstrip(" ,")
+        last = _ends_with(phrase.lower(), _AFTER_TRAILING)
+    return phrase, end
+
+
+def _shorten(text: str, n: int) -> str:
+    words = text.split()
+    return text if len(words) <= n else " ".join(words[:n]) + " …"
+
+
+def _content_words(label: str) -> int:
+    return len([w for w in re.findall(r"[^\W\d_]+", label)])
+
+
+@dataclass
+class _Figure:
+    m: re.Match | None
+    value: str
+    start: int              # of the value, in the clause
+    end: int
+    kind: str               # plain | ratio | paired
+    unit: str | None = None
+    name: bool = False      # the words after it are a name it counts ("01 Chánh Văn phòng")
+    after: str = ""
+    phrase_end: int = 0     # where the figure's own words end
+    label: str = ""
+    record: "FigureRecord | None" = field(default=None, repr=False)
+
+
+def _figures_in(clause: str) -> list[_Figure]:
+    found = []
+    for m in FIGURE.finditer(clause):
+        if not _is_figure(clause, m):
+            continue
+        if clause[m.end(1):m.end(0)].strip() == "%":
+            unit = "%"
+        else:
+            unit = unit_phrase(clause, m.end(1))
+        found.append(_Figure(m, m.group(1), m.start(1), m.end(1), "plain", unit))
+    for m in RATIO.finditer(clause):
+        unit = unit_phrase(clause, m.end(1))
+        if unit and not _DAY_BEFORE.search(clause[max(0, m.start() - 8):m.start()]):
+            found.append(_Figure(m, m.group(1), m.start(1), m.end(1), "ratio", unit))
+    for m in PAIRED.finditer(clause):
+        unit = unit_phrase(clause, m.end(1))
+        if unit:
+            found.append(_Figure(m, m.group(1), m.start(1), m.end(1), "paired", unit))
+    found.sort(key=lambda f: f.start)
+    for f in found:
+        pos = f.end
+        if f.unit == "%":
+            pos = clause.index("%", f.end) + 1
+        elif f.unit:
+            low = clause.lower()
+            pos = low.index(f.unit, f.end) + len(f.unit)
+        else:
+            f.name = bool(re.match(r"\s+[^\W\d_]", clause[f.end:]) and clause[f.end:].lstrip()[:1].isupper())
+        f.phrase_end = pos
+    for i, f in enumerate(found):
+        limit = found[i + 1].start if i + 1 < len(found) else len(clause)
+        if f.unit or f.name:
+            f.after, end = _after_words(clause, f.phrase_end, limit)
+            f.phrase_end = max(f.phrase_end, end)
+    return found
+
+
+def _context(sentence_head: str | None, lead_subject: str | None) -> str | None:
+    return sentence_head or lead_subject
+
+
+def _subject(text: str) -> str | None:
+    """A lead-in's subject as a label's context: "Kết quả xử phạt vi phạm hành chính trên địa bàn
+    xã:" → "xử phạt vi phạm hành chính trên địa bàn xã"; a period alone says nothing."""
+    s = _trim(_BULLET.sub("", PERIOD.sub(" ", text)))
+    p = _starts_with(s.lower(), _LEAD_DROP)
+    while p and s:
+        s = _trim(s[len(p):])
+        p = _starts_with(s.lower(), _LEAD_DROP)
+    s = _SPACES.sub(" ", s)
+    return s if _content_words(s) >= CONTEXT_MIN_WORDS and len(s.split()) <= LABEL_WORDS_MAX else None
+
+
+def _label(f: _Figure, prev: _Figure | None, raw: str, context: str | None, part: tuple | None,
+           labelled: bool = False) -> str:
+    """What a figure counts (see the module docstring)."""
+    low_raw = _trim(raw).lower()
+    if f.kind == "paired" and prev is not None:
+        return f"{prev.label} — {f.unit} {f.after}" if f.after else prev.label
+    own_context = None
+    attribute = None
+    for w in _ATTRIBUTE_WORDS:
+        i = low_raw.rfind(w + " ") if not low_raw.endswith(w) else len(low_raw) - len(w)
+        if i == 0 or (i > 0 and low_raw[i - 1] == " "):
+            attribute = (_trim(raw)[:i], _trim(raw)[i + len(w):])
+            break
+    if attribute is not None and prev is not None:
+        before, raw = attribute
+        own_context = _clean_head(before) if _content_words(_clean_head(before)) >= WEAK_LABEL_WORDS else prev.label
+    head = _clean_head(raw, labelled=labelled)
+    rate_word = _ends_with(head.lower(), _RATE_WORDS) if f.unit == "%" else None
+    if rate_word:
+        head = head[:len(head) - len(rate_word)].strip()
+    rate = f.unit == "%" and (rate_word or _ends_with(low_raw, _RATE_WORDS) or not head)
+    unit_words = f.unit if f.unit and f.unit != "%" and not f.name else ""
+    if rate and prev is not None and not head:
+        base = prev.label
+        base = base[len("số "):] if base.lower().startswith("số ") else base
+        label = f"tỷ lệ {base[:1].lower() + base[1:]}"
+    elif rate and head:
+        label = " ".join(x for x in ("tỷ lệ", head, f.after) if x)
+    elif f.after or (_content_words(head) < WEAK_LABEL_WORDS and not labelled):
+        label = " ".join(x for x in (head, unit_words, f.after) if x)
+    else:
+        label = head
+        unit_words = ""
+    if own_context:
+        own_context = _shorten(own_context[:1].lower() + own_context[1:], CONTEXT_WORDS_MAX)
+        label = f"{_cap(label)} ({own_context})" if label else own_context
+    elif _content_words(label) - _content_words(unit_words) < WEAK_LABEL_WORDS and context:
+        label = f"{_cap(context)}: {label}" if label else context
+    if part is not None:
+        parent, part_word = part
+        low = label.lower()
+        if part_word and not low.startswith(part_word):
+            label = f"{part_word} {label}"
+        label = f"{_cap(parent)} — trong đó {label[:1].lower() + label[1:]}"
+    return _cap(_SPACES.sub(" ", label).strip(" ,:;-"))
+
+
+# --- tables ------------------------------------------------------------------------------------------
+
+def _cells(line: str) -> list[tuple[str, int]]:
+    """(cell text, offset in the line) of a table row, Markdown ("| a | b |") or from Word ("a | b")."""
+    out, pos = [], 0
+    for part in line.split("|"):
+        out.append((part.strip(), pos + len(part) - len(part.lstrip())))
+        pos += len(part) + 1
+    if line.strip().startswith("|"):
+        out = out[1:]
+    if line.strip().endswith("|"):
+        out = out[:-1]
+    return out
+
+
+def _split_unit(label: str) -> tuple[str, str | None]:
+    """"Đăng ký khai sinh (trường hợp)" → ("Đăng ký khai sinh", "trường hợp")."""
+    m = _UNIT_IN_PARENS.search(label)
+    return (label[:m.start()].strip(), m.group(1).strip().lower()) if m else (label.strip(), None)
+
+
+def _table_records(lines: list[str], offsets: list[int], period: str | None, section: str,
+                   page: int | None) -> list[FigureRecord]:
+    """One record per figure cell: the label from the row's first cell (after an STT column), the
+    period from the column heading when it states one, else the passage's."""
+    rows = [(_cells(ln), off, ln) for ln, off in zip(lines, offsets) if ln.strip() and not _TABLE_RULE.match(ln)]
+    if len(rows) < 2:
+        return []
+    header = [text for text, _ in rows[0][0]]
+    body = rows[1:]
+    label_col = 1 if all(r[0] and _SMALL_INTEGER.fullmatch(r[0][0][0]) for r in body) else 0
+    columns = []
+    for text in header:
+        heading, unit = _split_unit(text)
+        columns.append((first_period(heading), unit, _trim(PERIOD.sub(" ", heading))))
+    out = []
+    for cells, off, line in body:
+        if len(cells) <= label_col:
+            continue
+        label, unit = _split_unit(cells[label_col][0])
+        for j, (cell, cell_off) in enumerate(cells):
+            if j <= label_col or j >= len(columns):
+                continue
+            m = FIGURE.fullmatch(cell) or RATIO.fullmatch(cell)
+            if not m:
+                continue
+            col_period, col_unit, col_heading = columns[j]
+            u = "%" if cell.endswith("%") else (unit or col_unit)
+            shown = label if col_period or not col_heading else f"{label} ({col_heading})"
+            start = off + cell_off + m.start(1)
+            out.append(FigureRecord(value=m.group(1), unit=u, label=_cap(shown), period=col_period or period,
+                                    section=section, page=page, clause=line.strip(),
+                                    start=start, end=start + len(m.group(1))))
+    return out
+
+
+# --- reading a passage ---------------------------------------------------------------------------------
+
+def _line_records(line: str, line_start: int, base_period: str | None, lead_subject: str | None,
+                  section: str, page: int | None, last_unit: str | None) -> list[FigureRecord]:
+    out: list[FigureRecord] = []
+    line_period = None
+    cuts = [0, *sentence_cuts(line), len(line)]
+    for a, b in zip(cuts, cuts[1:]):
+        sentence = line[a:b]
+        running = None  # a period stated in the sentence holds for the rest of it
+        opener = _opener(sentence)
+        prev: _Figure | None = None
+        seen: list[_Figure] = []  # the sentence's figures so far
+        part: tuple | None = None
+        breakdown_unit = last_unit
+        offset = 0
+        for clause in _CLAUSE_SPLIT.split(sentence):
+            c_start = a + sentence.find(clause, offset)
+            offset = c_start - a + len(clause)
+            figures = _figures_in(clause)
+            first_fig = next((f.start for f in figures if f.unit or f.name), len(clause))
+            for p in periods_in(clause):
+                if p.start() < first_fig:
+                    if running and clause[max(0, p.start() - 2):p.start()] == " (":
+                        continue  # the dates explaining the period just read
+                    running = _period_text(clause, p)
+                    if line_period is None and c_start < 60:
+                        line_period = running  # "Năm 2025 (…): …" opens the line
+            clause_prev: _Figure | None = None
+            for f in figures:
+                if f.unit is None and not f.name:
+                    continue  # a bare number says nothing a clerk can reuse
+                floor = clause_prev.phrase_end if clause_prev else 0
+                colon = clause.rfind(":", floor, f.start)
+                raw = clause[max(floor, colon + 1):f.start]
+                labelled = colon >= 0 and not raw.strip()
+                if labelled:  # "label: figure"
+                    label_end, colon = colon, clause.rfind(":", floor, colon)
+                    raw = clause[max(floor, colon + 1):label_end]
+                low_raw = raw.lower()
+                if "trong đó" in low_raw:
+                    part_word = _starts_with(_clean_head(raw).lower(), _PART_WORDS)
+                    parent = next((g for g in reversed(seen) if g.unit == f.unit), prev) if f.unit else prev
+                    part = (parent.label, part_word) if parent is not None and part_word else None
+                    breakdown_unit = prev.unit if prev is not None and prev.unit else last_unit
+                before_colon = clause.rfind(":", floor, colon) if colon > floor else -1
+                context = _subject(clause[max(floor, before_colon + 1):colon]) if colon > floor else None
+                context = context or opener
+                f.label = _label(f, prev, raw, context or lead_subject, part, labelled)
+                if f.unit is None and "trong đó" in sentence[:f.start + c_start - a].lower():
+                    f.unit = breakdown_unit  # "Trong đó có 01 Chánh Văn phòng": the total's unit
+                out.append(FigureRecord(
+                    value=f.value, unit=f.unit, label=f.label, period=running or line_period or base_period,
+                    section=section, page=page, clause=clause.strip(" \t-+•"),
+                    start=line_start + c_start + f.start, end=line_start + c_start + f.end))
+                prev = clause_prev = f
+                seen.append(f)
+                if f.unit:
+                    last_unit = f.unit
+    return out
+
+
+def _opener(sentence: str) -> str | None:
+    """The topic a sentence opens with ("Đối với lĩnh vực Thanh tra: Thực hiện …" → "lĩnh vực Thanh
+    tra"), a context for its figures; not a label followed by its own figure ("Đại học: 07 người")."""
+    colon = sentence.find(":")
+    if colon <= 0 or len(sentence[:colon].split()) > INLINE_LEAD_WORDS:
+        return None
+    after = sentence[colon + 1:].lstrip()
+    if not after or after[:1].isdigit():
+        return None
+    return _subject(sentence[:colon])
+
+
+def _heading_level(m: re.Match) -> int:
+    return 1 if m.group(1) else 2 + m.group(2).count(".")
 
 
 def extract_figures(text: str, *, section: str = "", page: int | None = None,
@@ -159,59 +546,45 @@ def extract_figures(text: str, *, section: str = "", page: int | None = None,
     text = nfc(text)
     out: list[FigureRecord] = []
     lead = lead_period
-    pos = 0
-    for line in text.split("\n"):
-        line_start = pos
+    lead_subject: str | None = None
+    stated: dict[int, str | None] = {}  # heading level -> the period that heading states
+    lines = text.split("\n")
+    offsets, pos = [], 0
+    for line in lines:
+        offsets.append(pos)
         pos += len(line) + 1
-        stripped = line.strip()
+    i = 0
+    while i < len(lines):
+        line, line_start, stripped = lines[i], offsets[i], lines[i].strip()
+        i += 1
         if not stripped:
             continue
-        if _HEADING.match(stripped) and len(stripped) <= 160 and not stripped.rstrip().endswith(":") \
+        heading = next((stated[k] for k in sorted(stated, reverse=True) if stated[k]), None) or heading_period
+        if _TABLE_LINE.search(stripped):
+            j = i
+            while j < len(lines) and lines[j].strip() and _TABLE_LINE.search(lines[j].strip()):
+                j += 1
+            out += _table_records(lines[i - 1:j], offsets[i - 1:j], lead or heading or default_period, section, page)
+            i = j
+            continue
+        h = _HEADING.match(stripped)
+        if h and len(stripped) <= 160 and not stripped.endswith(":") \
                 and not FIGURE.search(stripped.split(" ", 1)[-1]):
-            lead = None  # a new heading: the lead-in period above it no longer applies
-            heading_period = _first_period(stripped) or heading_period
+            level = _heading_level(h)
+            for k in [k for k in stated if k >= level]:
+                del stated[k]
+            stated[level] = first_period(stripped)
+            lead, lead_subject = None, None  # a new heading: the lead-in above it no longer applies
             continue
         if stripped.endswith(":") and len(stripped) <= LEAD_MAX and not any(
-                _is_figure(line, m, 0) for m in FIGURE.finditer(line)):
-            lead = _first_period(stripped)  # "+ Năm 2025:" sets the period; "- Công tác hộ tịch:" clears it
+                _is_figure(line, m) and unit_phrase(line, m.end(1)) for m in FIGURE.finditer(line)):
+            lead = first_period(stripped)  # "+ Năm 2025:" sets the period; "- Công tác hộ tịch:" clears it
+            lead_subject = _subject(stripped[:-1]) or (lead_subject if lead else None)
             continue
-        line_period = None
-        cuts = [0, *sentence_cuts(line), len(line)]
-        for a, b in zip(cuts, cuts[1:]):
-            sentence = line[a:b]
-            running = None  # a period stated in the sentence holds for the rest of it
-            offset = 0
-            for clause in _CLAUSE_SPLIT.split(sentence):
-                c_start = a + sentence.find(clause, offset)
-                offset = c_start - a + len(clause)
-                figures = [m for m in FIGURE.finditer(clause) if _is_figure(clause, m, 0)]
-                stated = periods_in(clause)
-                first_fig = figures[0].start() if figures else len(clause)
-                for p in stated:
-                    if p.start() < first_fig:
-                        if running and clause[max(0, p.start() - 2):p.start()] == " (":
-                            continue  # the dates explaining the period just read
-                        running = _period_text(clause, p)
-                        if line_period is None and c_start < 60:
-                            line_period = running  # "Năm 2025 (…): …" opens the line
-                # Only the figures after the last ':' that is followed by a figure are values:
-                # in "trẻ dưới 06 tuổi: 90 trường hợp" the 06 belongs to the label.
-                for i, m in enumerate(figures):
-                    nxt = figures[i + 1].start() if i + 1 < len(figures) else len(clause)
-                    if ":" in clause[m.end():nxt] and i + 1 < len(figures):
-                        continue
-                    unit = unit_phrase(clause, m.end(1) if clause[m.end(1):m.end(0)].strip() != "%" else m.end(0) - 1)
-                    if clause[m.end(1):m.end(0)].strip() == "%":
-                        unit = "%"
-                    if unit is None and not clause[m.end(0):].lstrip().startswith("%"):
-                        continue  # a bare number says nothing a clerk can reuse
-                    period = running or line_period or lead or heading_period or default_period
-                    out.append(FigureRecord(
-                        value=m.group(1), unit=unit, label=_label(clause, m.start(), m.end(0), unit),
-                        period=period, section=section, page=page, clause=clause.strip(" \t-+•"),
-                        start=line_start + c_start + m.start(1), end=line_start + c_start + m.end(1)))
+        last_unit = out[-1].unit if out else None
+        out += _line_records(line, line_start, lead or heading or default_period, lead_subject, section, page,
+                             last_unit)
     return out
-
 
 # --- periods as intervals, for comparing them ------------------------------------------------------
 
