@@ -10,6 +10,7 @@ is what the draft's markers [n] mean.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -18,7 +19,7 @@ from ..citations import Registry, RegistryEntry, find_citations, format_citation
 from ..documents import Hit
 from ..errors import AssistantError
 from ..fields import Field, fields_in, is_decentralisation
-from ..figures import FigureRecord, extract_figures
+from ..figures import FigureRecord, extract_figures, periods_in
 from ..packing import pack
 from ..retrieval import retrieve
 from ..tasks import TaskRegister, register_for
@@ -27,6 +28,8 @@ from ..units import Unit
 from .planning import PartPlan, Plan
 
 PASSAGE_K = 5
+# A report's own heading line ("5. Tiếp công dân, giải quyết khiếu nại, tố cáo"): a label, not a fact.
+HEADING_LINE = re.compile(r"^\s*(?:[IVXLC]{1,5}|\d{1,2}(?:\.\d{1,2})*)\.?\s+[^.;:]{2,160}$")
 LEGAL_TYPES = ("Nghị định", "Thông tư")
 MAX_GOVERNING = 3
 
@@ -100,7 +103,7 @@ def task_register(number: str) -> TaskRegister | None:
 
 
 def unit_evidence(query: str, unit: Unit | None, budget: int, scope: str = "unit",
-                  keep: Callable[[str], bool] | None = None, until: date | None = None) -> list[Hit]:
+                  keep: Callable[[str, str], bool] | None = None, until: date | None = None) -> list[Hit]:
     """Passages from the unit's own reports that speak to the query, packed into `budget`
     characters (each hit's `meta["excerpt"]`); with `keep`, only the lines it accepts; with `until`,
     only documents dated on or before it (a report cannot use a later one)."""
@@ -113,10 +116,23 @@ def unit_evidence(query: str, unit: Unit | None, budget: int, scope: str = "unit
     for h in pack(hits, query, budget):
         excerpt = h.meta.get("excerpt") or h.text
         if keep is not None:
-            excerpt = "\n".join(s for line in excerpt.split("\n") for s in sentences(line) if keep(s))
+            context = h.text.split("\n", 1)[0]  # the chunk's heading path: what its section is about
+            excerpt = "\n".join(_with_period(s, excerpt) for line in excerpt.split("\n")
+                                for s in sentences(line) if not HEADING_LINE.match(s) and keep(s, context))
         if excerpt.strip():
             out.append(replace(h, meta={**h.meta, "excerpt": excerpt}))
     return out
+
+
+def _with_period(sentence: str, passage: str) -> str:
+    """A sentence taken out of its passage keeps the period its figures belong to ("Năm 2025: …")."""
+    if periods_in(sentence):
+        return sentence
+    start = passage.find(sentence)
+    for r in extract_figures(passage):
+        if r.period and start <= r.start < start + len(sentence):
+            return f"{r.period}: {sentence}"
+    return sentence
 
 
 def figures_of(hits: list[Hit]) -> list[FigureRecord]:
@@ -127,13 +143,14 @@ def figures_of(hits: list[Hit]) -> list[FigureRecord]:
     return out
 
 
-def about_field(f: Field, governing: list[RegistryEntry]) -> Callable[[str], bool]:
-    """For a mandate part: a sentence about the field's work, not the old report's restatement of
-    the decrees that govern it (the system states those itself)."""
+def about_field(f: Field, governing: list[RegistryEntry]) -> Callable[[str, str], bool]:
+    """For a mandate part: a sentence about the field's work — named in the sentence or in the
+    heading of the section it sits in — and not the old report's restatement of the decrees that
+    govern the field (the system states those itself)."""
     numbers = {e.number for e in governing}
 
-    def keep(sentence: str) -> bool:
-        if f not in fields_in(sentence):
+    def keep(sentence: str, context: str) -> bool:
+        if f not in fields_in(sentence) and f not in fields_in(context):
             return False
         return not any(c.number in numbers for c in find_citations(sentence))
     return keep

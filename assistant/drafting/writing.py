@@ -29,7 +29,7 @@ from ..tasks import TaskRegister
 from ..text import MARKER, figures_with_units, fold, nfc
 from ..verify import draft_findings, mark_unverified
 from .citing import canonical_citations, fix_repeated_words
-from .facts import PartFacts, Sources, gather
+from .facts import HEADING_LINE, PartFacts, Sources, gather
 from .planning import PartPlan, plan_section
 from .request import SectionRequest, parse_request
 
@@ -110,7 +110,8 @@ def _fact_lines(facts: PartFacts, sources: Sources) -> str:
         heading = hit.text.split("\n", 1)[0]
         if excerpt.startswith(heading + "\n") and hit.meta.get("body_offset"):
             excerpt = excerpt[len(heading) + 1:]  # the heading path is a label, not a fact to copy
-        lines.append(f"[{n}] " + " ".join(excerpt.split()))
+        kept = [ln for ln in excerpt.split("\n") if ln.strip() and not HEADING_LINE.match(ln)]
+        lines.append(f"[{n}] " + " ".join(" ".join(kept).split()))
     return "\n".join(lines)
 
 
