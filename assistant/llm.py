@@ -179,10 +179,7 @@ def complete(messages: list[dict], **kwargs) -> str:
     return "".join(stream_chat(messages, **kwargs))
 
 
-WARM_PROMPTS = ("ask", "draft", "summarize", "summarize_reduce")  # the chat opens in "Hỏi đáp" mode
-
-
-def warm_prompts(names: tuple[str, ...] = WARM_PROMPTS, settings: Settings | None = None) -> int:
+def warm_prompts(names: tuple[str, ...] | None = None, settings: Settings | None = None) -> int:
     """Have the embedded server read each prompt's fixed part (instructions and worked example) once.
 
     llama.cpp keeps what it has read in its prompt cache (per slot and in RAM), so later requests
@@ -193,6 +190,8 @@ def warm_prompts(names: tuple[str, ...] = WARM_PROMPTS, settings: Settings | Non
     settings = settings or get_settings()
     if not settings.embedded_model:
         return 0
+    if names is None:  # every prompt the jobs use ("ask" first: the chat opens in "Hỏi đáp" mode)
+        names = tuple(p.stem for p in sorted(prompts.prompts_dir().glob("*.md")))
     warmed = 0
     for name in names:
         try:

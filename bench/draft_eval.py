@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import sys
 import time
 from pathlib import Path
@@ -40,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from corpus_index import corpus_index, use_packaged_model  # noqa: E402
 
+from assistant import llm  # noqa: E402
 from assistant.citations import check_text  # noqa: E402
 from assistant.drafting import draft_chain  # noqa: E402
 from assistant.index import registry_with_corpus  # noqa: E402
@@ -181,6 +183,10 @@ def main() -> int:
     rows = []
     with corpus_index(args.data_dir, paths=[ROOT / "corpus"]) as index:
         registry = registry_with_corpus(index)
+        t0 = time.perf_counter()
+        warmed = llm.warm_prompts()  # as the app does at start: the prompts' fixed parts in the model's cache
+        print(f"model started and {warmed} prompts read into its cache in {time.perf_counter() - t0:.1f} s "
+              f"(load average {os.getloadavg()[0]:.1f})", flush=True)
         for req in requests:
             answer, first, total = run(req)
             row = score(req, answer, first, total, index, registry)
@@ -209,6 +215,8 @@ def main() -> int:
           f"{tot('figs_held')}/{tot('figs')}; other-unit figures: {tot('other_unit')}")
     print(f"  unflagged errors: {tot('unflagged')}; scaffolding leaks: {tot('leaks')}; placeholders: {tot('placeholders')}; "
           f"model replies rejected (looping or garbled): {tot('garbled')}")
+    print(f"  peak RSS of this process (the embedded model server included): "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; load average now {os.getloadavg()[0]:.1f}")
     print(f"  first text: mean {sum(r['first'] for r in rows) / n:.1f} s, max {max(r['first'] for r in rows):.1f} s; "
           f"total: mean {sum(r['total'] for r in rows) / n:.1f} s, max {max(r['total'] for r in rows):.1f} s")
     return 0
