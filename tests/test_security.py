@@ -4,7 +4,9 @@
 - uploaded file names cannot write outside data_dir/uploads (raw HTTP with a hostile `orig_name`);
 - the app listens on loopback by default and refuses any other address without users; with users,
   no API route answers an HTTP request that has not signed in;
-- passwords are stored only as bcrypt hashes;
+- passwords are stored only as bcrypt hashes; the sign-in page is the app's own, in Vietnamese, its
+  session cookie is HttpOnly, expires, and dies on sign-out; repeated failures are held back (429);
+- a user sees only their own saved conversations, in the page and through the Gradio API;
 - neither the model key nor document text reaches the logs or stderr at the default level;
 - HTML in documents (titles, text) and in model answers is shown as text, never run (Chromium).
 """
@@ -377,8 +379,8 @@ def test_app_logs_hold_neither_the_key_nor_document_text(app, capfd, tmp_path):
         status, *_ = client.predict([handle_file(str(f)), handle_file(str(bad))], api_name="/upload")
         assert "Đã nạp" in status and "hong.pdf" in status, status
         app.stub.requests.clear()
-        history, sources, _findings = client.predict("Xã thu gom bao nhiêu tấn rác thải sinh hoạt?", [], "Hỏi đáp",
-                                                     "", "", api_name="/chat")
+        history, sources, *_ = client.predict("Xã thu gom bao nhiêu tấn rác thải sinh hoạt?", [], "Hỏi đáp",
+                                              "", "", api_name="/chat")
         assert MARKER in sources and app.stub.requests  # the document and the model were really used
         _marked, _f, _c, summary = client.predict(f"Văn bản {MARKER} số 99/QĐ-XYZ ngày 31/02/2025.", None, "",
                                                   api_name="/check")
@@ -457,3 +459,82 @@ def test_html_in_documents_and_answers_never_runs(app):
             page.wait_for_function("window.__pwned === 1", timeout=5_000)
     finally:
         app.stub.server.answer = STUB_ANSWER
+
+
+# ---- the sign-in page, sessions, and each user's own conversations ------------------------------------
+LAN, MINH = ("lan", "Mật-khẩu-của-Lan-2026"), ("minh", "mat-khau-cua-minh-26")
+
+
+@pytest.fixture(scope="module")
+def signed_app(tmp_path_factory):
+    base = tmp_path_factory.mktemp("signed")
+    corpus = write_docs(base / "corpus", dict([MARKER_DOC]))
+    with RunningApp(base / "data", corpus, users=dict([LAN, MINH])) as running:
+        yield running
+
+
+def test_sign_in_page_is_vietnamese_and_its_cookie_expires_and_ends(signed_app):
+    from assistant.auth import SESSION_COOKIE
+
+    page = {"accept": "text/html"}
+    with httpx.Client(base_url=signed_app.url, timeout=30) as browser:
+        r = browser.get("/", headers=page)
+        assert r.status_code == 303 and r.headers["location"] == "/login"  # the app's own page, not Gradio's
+        r = browser.get("/login", headers=page)
+        assert r.status_code == 200 and '<html lang="vi">' in r.text
+        assert "Tên đăng nhập" in r.text and "Mật khẩu" in r.text and "Đăng nhập" in r.text
+        r = browser.post("/login", data={"username": LAN[0], "password": "sai-mat-khau"}, headers=page)
+        assert r.status_code == 401 and "Tên đăng nhập hoặc mật khẩu không đúng." in r.text
+        assert SESSION_COOKIE not in r.cookies
+        r = browser.post("/login", data={"username": LAN[0], "password": LAN[1]}, headers=page)
+        assert r.status_code == 303 and r.headers["location"] == "./"
+        cookie = r.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Max-Age=36000" in cookie
+        value = r.cookies[SESSION_COOKIE]
+        assert browser.get("/", headers=page).status_code == 200
+        assert browser.get("/config").status_code == 200
+        r = browser.get("/logout", headers=page)
+        assert r.status_code == 303 and r.headers["location"] == "login?da_dang_xuat=1"
+        assert "Đã đăng xuất." in browser.get("/login?da_dang_xuat=1", headers=page).text
+    # The cookie kept from before the sign-out opens nothing any more.
+    with httpx.Client(base_url=signed_app.url, timeout=30, cookies={SESSION_COOKIE: value}) as replay:
+        r = replay.get("/config")
+        assert r.status_code == 401 and "Chưa đăng nhập" in r.json()["detail"]
+
+
+def test_repeated_failed_sign_ins_are_held_back(signed_app):
+    with httpx.Client(base_url=signed_app.url, timeout=30) as c:
+        codes = [c.post("/login", data={"username": "khong-ai", "password": f"doan-{i}"}).status_code for i in range(6)]
+        assert codes[:5] == [401] * 5 and codes[5] == 429
+        r = c.post("/login", data={"username": "khong-ai", "password": "doan-7"})
+        assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
+        assert r.json()["detail"].startswith("Đăng nhập sai quá nhiều lần. Thử lại sau")
+    # Another name from the same address still signs in (the address's own limit is higher).
+    with httpx.Client(base_url=signed_app.url, timeout=30) as c:
+        assert c.post("/login", data={"username": MINH[0], "password": MINH[1]}).status_code == 200
+
+
+def test_a_user_sees_only_their_own_conversations_even_through_the_api(signed_app):
+    from gradio_client import Client
+
+    lan = Client(signed_app.url, auth=LAN, verbose=False)
+    lan.predict("Xã thu gom bao nhiêu tấn rác thải sinh hoạt năm 2024?", [], "Hỏi đáp", "", "", api_name="/chat")
+    listing, _ = lan.predict(api_name="/conversations")
+    (label, lan_id), = [tuple(c) for c in listing["choices"]]
+    assert label.startswith("Xã thu gom bao nhiêu tấn rác")
+
+    minh = Client(signed_app.url, auth=MINH, verbose=False)
+    listing, status = minh.predict(api_name="/conversations")
+    assert listing["choices"] == [] and "Chưa có cuộc trò chuyện" in status
+    history, sources, *_rest = minh.predict(lan_id, api_name="/open_conversation")  # knowing the id is not enough
+    assert history == [] and "Không tìm thấy" in _rest[3] and MARKER not in sources
+    _listing, status = minh.predict(lan_id, "Của Minh", api_name="/rename_conversation")
+    assert "Không tìm thấy" in status
+    _listing, status, *_ = minh.predict(lan_id, api_name="/delete_conversation")
+    assert "Không tìm thấy" in status
+
+    listing, _ = lan.predict(api_name="/conversations")
+    assert [tuple(c) for c in listing["choices"]] == [(label, lan_id)]  # untouched: same title, still there
+    history, sources, *_ = Client(signed_app.url, auth=LAN, verbose=False).predict(lan_id,
+                                                                                 api_name="/open_conversation")
+    assert len(history) == 2 and MARKER in sources

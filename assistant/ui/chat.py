@@ -170,11 +170,12 @@ def start_saving(owner: str, conversation: str | None, message: str, kind: str, 
 def chat_respond(message: str, history: list | None, mode: str, unit: str = "", report_date: str = "",
                  conversation: str | None = None, request: gr.Request = None):
     """Stream one answer into the chat, saved as it goes; yields (history, sources html, findings
-    html, parts html, last-answer state, conversation id, side panel list, conversation title)."""
+    html, parts html, last-answer state, conversation id, side panel list, conversation title, side
+    panel status)."""
     history = list(history or [])
     message = (message or "").strip()
     if not message:
-        yield (history, *[gr.skip()] * 7)
+        yield (history, *[gr.skip()] * 8)
         return
     draft = is_draft_request(message, mode)
     owner = owner_of(request)
@@ -186,21 +187,21 @@ def chat_respond(message: str, history: list | None, mode: str, unit: str = "", 
         conv, saver = start_saving(owner, conversation, message, kind, unit, report_date)
     except Exception as exc:  # noqa: BLE001 - nothing runs that could not be saved
         history[-1]["content"] = "⚠️ Không lưu được cuộc trò chuyện: " + esc(user_error(exc))
-        yield history, gr.skip(), gr.skip(), gr.skip(), state, gr.skip(), gr.skip(), gr.skip()
+        yield history, gr.skip(), gr.skip(), gr.skip(), state, gr.skip(), gr.skip(), gr.skip(), gr.skip()
         return
     state.update(conversation=conv.id, message=saver.message_id)
-    yield history, gr.skip(), "", "", state, conv.id, sidebar.listing_update(owner, conv.id), conv.title
+    yield history, gr.skip(), "", "", state, conv.id, sidebar.listing_update(owner, conv.id), conv.title, ""
     status = CUT
     try:
         for out in chat_updates(job_events(message, draft, unit, report_date), history, state, draft):
             saver.progress(state)
-            yield (*out, conv.id, gr.skip(), gr.skip())
+            yield (*out, conv.id, gr.skip(), gr.skip(), gr.skip())
         status = ERROR if state.get("error") and not state.get("text") else DONE
     except Exception as exc:  # noqa: BLE001
         state["error"] = user_error(exc)
         status = ERROR
         history[-1]["content"] = "⚠️ " + esc(state["error"])
-        yield history, gr.skip(), gr.skip(), gr.skip(), state, conv.id, gr.skip(), gr.skip()
+        yield history, gr.skip(), gr.skip(), gr.skip(), state, conv.id, gr.skip(), gr.skip(), gr.skip()
     finally:
         saver.finish(state, status)
 
@@ -300,9 +301,9 @@ def build() -> tuple[gr.Radio, gr.HTML]:
     editor's (/open_draft, /recheck_draft, /save_draft, /export_draft). Returns the side panel's list
     and status line (the page fills them when it opens)."""
     with gr.Row():
-        with gr.Column(scale=1, min_width=220, elem_id="conv-panel"):
+        with gr.Column(scale=1, min_width=200, elem_id="conv-panel"):
             panel = sidebar.build()
-        with gr.Column(scale=4):
+        with gr.Column(scale=3):
             chatbot = gr.Chatbot(label="Trò chuyện", height=520, elem_id="chatbot", buttons=["copy"],
                                  placeholder="Hỏi về tài liệu đã nạp, hoặc yêu cầu soạn một mục báo cáo "
                                              "(bắt đầu bằng “Soạn…”, “Viết…”, “Dự thảo…”).",
@@ -334,7 +335,8 @@ def build() -> tuple[gr.Radio, gr.HTML]:
     view = [chatbot, sources, findings, parts, last, conversation, panel.title]
 
     ev = {"fn": chat_respond, "inputs": [msg, chatbot, mode, unit, rdate, conversation],
-          "outputs": [chatbot, sources, findings, parts, last, conversation, panel.listing, panel.title]}
+          "outputs": [chatbot, sources, findings, parts, last, conversation, panel.listing, panel.title,
+                      panel.status]}
     after = {"fn": after_answer, "inputs": [last], "outputs": draft_editor.outputs(), "api_visibility": "private"}
     send.click(**ev, api_name="chat").then(**after)
     msg.submit(**ev, api_visibility="private").then(**after)

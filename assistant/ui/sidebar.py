@@ -44,7 +44,7 @@ def conversations_list(selected: str | None = None, request: gr.Request = None):
         owner = owner_of(request)
         update = listing_update(owner, selected)
         n = len(update["choices"])
-        return update, status_html(f"{n} cuộc trò chuyện đã lưu." if n else "Chưa có cuộc trò chuyện nào được lưu.")
+        return update, "" if n else status_html("Chưa có cuộc trò chuyện nào được lưu.", ok=False)
     except Exception as exc:  # noqa: BLE001
         return gr.skip(), error_status(exc)
 
@@ -77,7 +77,7 @@ def delete_cancel():
 
 def build() -> Panel:
     gr.Markdown("### Cuộc trò chuyện")
-    new = gr.Button("＋ Cuộc trò chuyện mới", elem_id="conv-new", size="sm")
+    new = gr.Button("+ Cuộc trò chuyện mới", elem_id="conv-new", size="sm")
     listing = gr.Radio(choices=[], label="Đã lưu", elem_id="conv-list", interactive=True)
     selected = gr.Textbox(visible=False, elem_id="conv-selected")
     open_ = gr.Button(visible=False, elem_id="conv-open")
