@@ -211,7 +211,7 @@ def cmd_draft(args) -> int:
 
 
 def cmd_summarize(args) -> int:
-    return _run_job("summarize", {"target": args.target}, args.json)
+    return _run_job("summarize", {"target": args.target, "compare": args.compare}, args.json)
 
 
 # ---- task register ---------------------------------------------------------------------------
@@ -289,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("summarize", help="tóm tắt một báo cáo (tệp hoặc mã tài liệu)")
     s.add_argument("target")
+    s.add_argument("--compare", metavar="B", help="báo cáo kỳ trước (tệp hoặc mã tài liệu) để đặt các chỉ tiêu cạnh nhau")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_summarize)
 

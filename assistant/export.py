@@ -18,6 +18,7 @@ from pathlib import Path
 from .config import get_settings
 from .drafting.writing import PLACEHOLDER
 from .labels import WORD_HIGHLIGHT, counts_phrase, message_text, segments, severity_label, status_label
+from .summarising.compare import COMPARISON_HEADERS, comparison_rows, period_heading
 from .text import fold, nfc
 
 FONT = "Times New Roman"
@@ -552,3 +553,41 @@ def export_tasks_appendix_docx(registers, *, unit: str | None = None, report_num
     if len(registers) == 1 and registers[0].document.get("number"):
         stem += "-" + _slug(registers[0].document["number"], "van-ban")
     return _save(doc, stem)
+
+
+# ---- comparison of two periods (issue 17) -------------------------------------------------------
+COMPARISON_WIDTHS_MM = [86, 26, 36, 36, 36, 32]  # 252 mm: landscape A4 less the margins
+
+
+def export_comparison_docx(comparison: dict, *, title: str = "BẢNG SO SÁNH MỘT SỐ CHỈ TIÊU CHỦ YẾU") -> Path:
+    """The same indicators of two reports side by side (assistant.summarising.compare_summaries), as
+    a landscape Word table: Chỉ tiêu | Đơn vị tính | kỳ này | kỳ trước | Tăng (+), giảm (−) | Tỷ lệ; the
+    reports named under the title, an indicator given in one report only marked as such."""
+    a, b = comparison["a"], comparison["b"]
+    doc = _new_document()
+    _landscape(doc)
+    _para(doc, title, size=14, bold=True)
+    unit = a.get("commune") or b.get("commune")
+    if unit:
+        _para(doc, nfc(unit), size=14, bold=True)
+    for side, what in ((a, "Kỳ này"), (b, "Kỳ trước")):
+        ref = ", ".join(x for x in (f"Báo cáo số {side['number']}" if side.get("number") else "Báo cáo",
+                                    vn_date_line(None, date.fromisoformat(side["date"])).lower()
+                                    if side.get("date") else None, side.get("title")) if x)
+        _para(doc, f"{what}: {nfc(ref)}", size=13, italic=True)
+    if comparison.get("warning"):
+        _para(doc, nfc(comparison["warning"]), size=13, italic=True, align="left")
+    _para(doc, "", after=6)
+    headers = list(COMPARISON_HEADERS)
+    headers[2], headers[3] = period_heading(a), period_heading(b)
+    _grid_table(doc, headers, [[str(c) for c in row] for row in comparison_rows(comparison)], COMPARISON_WIDTHS_MM)
+    notes = [f"{r['label']}: {r['note']}" for r in comparison["rows"] if r.get("note")]
+    _para(doc, "", after=6)
+    both = sum(1 for r in comparison["rows"] if r.get("a") and r.get("b"))
+    _para(doc, f"{both:02d} chỉ tiêu có ở cả hai kỳ; {len(comparison['rows']) - both:02d} chỉ tiêu chỉ có ở một kỳ. "
+               "Số liệu chép nguyên văn từ hai báo cáo; tăng, giảm tính theo kỳ trước.", size=13, italic=True,
+          align="left")
+    for note in notes:
+        _para(doc, nfc(note), size=13, italic=True, align="left")
+    return _save(doc, "so-sanh-" + _slug(str(a.get("period") or "ky-nay"), "ky-nay"))
+

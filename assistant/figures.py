@@ -35,6 +35,7 @@ PERIOD = re.compile(r"(?<![\w])(?:" + "|".join(f"(?:{p})" for p in RULES["period
                     re.IGNORECASE)
 _MULTIWORD_UNITS = sorted(RULES["multiword_units"], key=len, reverse=True)
 _NOT_UNITS = frozenset(RULES["not_units"])
+_MEASURE_UNITS = frozenset(RULES["measure_units"])  # "người", "việc": a measure, not what is counted
 ORDINAL_BEFORE = re.compile(
     r"(?:^|[\s(])" + "".join(f"(?<!{re.escape(w)}\\s)" for w in RULES["not_ordinal_before"])
     + r"(?:" + "|".join(re.escape(w) for w in RULES["ordinal_words"]) + r")\s*$", re.IGNORECASE)
@@ -366,6 +367,7 @@ def _label(f: _Figure, prev: _Figure | None, raw: str, context: str | None, part
         return f"{prev.label} — {f.unit} {f.after}" if f.after else prev.label
     own_context = None
     attribute = None
+    unit_words = ""
     for w in _ATTRIBUTE_WORDS:
         i = low_raw.rfind(w + " ") if not low_raw.endswith(w) else len(low_raw) - len(w)
         if i == 0 or (i > 0 and low_raw[i - 1] == " "):
@@ -374,12 +376,15 @@ def _label(f: _Figure, prev: _Figure | None, raw: str, context: str | None, part
     if attribute is not None and prev is not None:
         before, raw = attribute
         own_context = _clean_head(before) if _content_words(_clean_head(before)) >= WEAK_LABEL_WORDS else prev.label
+        if f.unit and f.unit != "%":
+            unit_words = f.unit  # "… với 510 lượt người": the people are what is counted
     head = _clean_head(raw, labelled=labelled)
+    if not (attribute is not None and prev is not None):
+        unit_words = f.unit if f.unit and f.unit not in _MEASURE_UNITS and not f.name else ""
     rate_word = _ends_with(head.lower(), _RATE_WORDS) if f.unit == "%" else None
     if rate_word:
         head = head[:len(head) - len(rate_word)].strip()
     rate = f.unit == "%" and (rate_word or _ends_with(low_raw, _RATE_WORDS) or not head)
-    unit_words = f.unit if f.unit and f.unit != "%" and not f.name else ""
     if rate and prev is not None and not head:
         base = prev.label
         base = base[len("số "):] if base.lower().startswith("số ") else base
@@ -535,6 +540,11 @@ def _opener(sentence: str) -> str | None:
     return _subject(sentence[:colon])
 
 
+def _counts_something(text: str) -> bool:
+    """Does the text hold a figure with a unit ("12 hội nghị"), not only a year ("NĂM 2026")?"""
+    return any(_is_figure(text, m) and unit_phrase(text, m.end(1)) for m in FIGURE.finditer(text))
+
+
 def _heading_level(m: re.Match) -> int:
     return 1 if m.group(1) else 2 + m.group(2).count(".")
 
@@ -568,16 +578,15 @@ def extract_figures(text: str, *, section: str = "", page: int | None = None,
             i = j
             continue
         h = _HEADING.match(stripped)
-        if h and len(stripped) <= 160 and not stripped.endswith(":") \
-                and not FIGURE.search(stripped.split(" ", 1)[-1]):
+        if h and len(stripped) <= 160 and stripped[-1] not in ":.;," \
+                and not _counts_something(stripped.split(" ", 1)[-1]):  # "2. Đề nghị …." is an item
             level = _heading_level(h)
             for k in [k for k in stated if k >= level]:
                 del stated[k]
             stated[level] = first_period(stripped)
             lead, lead_subject = None, None  # a new heading: the lead-in above it no longer applies
             continue
-        if stripped.endswith(":") and len(stripped) <= LEAD_MAX and not any(
-                _is_figure(line, m) and unit_phrase(line, m.end(1)) for m in FIGURE.finditer(line)):
+        if stripped.endswith(":") and len(stripped) <= LEAD_MAX and not _counts_something(line):
             lead = first_period(stripped)  # "+ Năm 2025:" sets the period; "- Công tác hộ tịch:" clears it
             lead_subject = _subject(stripped[:-1]) or (lead_subject if lead else None)
             continue

@@ -72,3 +72,107 @@ def test_periods_compatible(a, b, ok):
 def test_period_interval_of_a_stated_range_wins_over_its_year():
     start, end = period_interval("Năm 2025 (từ 01/7/2025 đến 14/12/2025)")
     assert (start.month, end.month, end.day) == (7, 12, 14)
+
+
+def one(text: str, value: str):
+    found = [r for r in extract_figures(text) if r.value == value]
+    assert len(found) == 1, [(r.value, r.label) for r in extract_figures(text)]
+    return found[0]
+
+
+def test_the_actor_and_a_stated_period_are_not_part_of_the_label():
+    text = "6 tháng đầu năm 2026, Ủy ban nhân dân xã đã tổ chức 07 hội nghị tuyên truyền pháp luật với 860 lượt người tham dự."
+    assert one(text, "07").label == "Tổ chức hội nghị tuyên truyền pháp luật"
+    assert one(text, "07").period == "6 tháng đầu năm 2026"
+
+
+def test_a_figure_joined_by_voi_is_counted_about_the_one_before():
+    text = "Toàn xã có 14 tổ hòa giải với 86 hòa giải viên."
+    assert one(text, "86").label == "Hòa giải viên (toàn xã tổ hòa giải)"
+    text = "Tổ chức 04 cuộc truyền thông, tư vấn pháp luật tại các xóm đặc biệt khó khăn với 122 lượt người tham gia."
+    assert one(text, "04").label == "Tổ chức cuộc truyền thông, tư vấn pháp luật tại các xóm đặc biệt khó khăn"
+    assert one(text, "122").label.startswith("Lượt người tham gia (tổ chức cuộc truyền thông")
+
+
+def test_a_rate_is_the_rate_of_the_figure_before():
+    text = "Trong kỳ tiếp nhận 23 vụ việc, hòa giải thành 19 vụ việc, đạt 82,6%."
+    assert one(text, "19").label == "Hòa giải thành"
+    r = one(text, "82,6")
+    assert (r.label, r.unit, r.amount()) == ("Tỷ lệ hòa giải thành", "%", "82,6%")
+    assert one("Số hồ sơ tiếp nhận trực tuyến là 641 hồ sơ, đạt 74,3%.", "74,3").label == \
+        "Tỷ lệ hồ sơ tiếp nhận trực tuyến"
+
+
+def test_a_pair_and_a_ratio_are_figures_with_their_labels():
+    rs = extract_figures("Tổng số lượt tiếp công dân: 02 lượt/03 người; xã tự đánh giá đạt 17/19 chỉ tiêu.")
+    assert [(r.value, r.unit, r.label) for r in rs] == [
+        ("02", "lượt", "Tổng số lượt tiếp công dân"), ("03", "người", "Tổng số lượt tiếp công dân"),
+        ("17/19", "chỉ tiêu", "Xã tự đánh giá")]
+    assert [r.value for r in extract_figures("Ngày 15/10/2025 và ngày 15/10, xã họp.")] == []
+
+
+def test_a_weak_label_takes_the_subject_of_its_lead_in():
+    text = "Kết quả xử phạt vi phạm hành chính trên địa bàn xã:\n+ Năm 2025: 14 trường hợp, tổng số tiền phạt 86.500.000 đồng."
+    r = one(text, "14")
+    assert (r.label, r.period) == ("Xử phạt vi phạm hành chính trên địa bàn xã", "Năm 2025")
+    assert one(text, "86.500.000").label == "Tổng số tiền phạt"
+    assert one("Kết quả cụ thể: Về hình sự: xảy ra 05 vụ án.", "05").label == "Hình sự: xảy ra vụ án"
+
+
+def test_a_part_of_a_total_names_the_total():
+    text = ("Chủ tịch UBND xã ban hành quyết định xử phạt vi phạm hành chính đối với 14 trường hợp, tổng số tiền phạt "
+            "86.500.000 đồng; trong đó lĩnh vực đất đai 09 trường hợp, trật tự xây dựng 05 trường hợp.")
+    assert one(text, "09").label.endswith("— trong đó lĩnh vực đất đai")
+    assert one(text, "05").label.endswith("— trong đó lĩnh vực trật tự xây dựng")
+    assert "xử phạt vi phạm hành chính" in one(text, "05").label.lower()
+
+
+def test_a_breakdown_of_people_keeps_the_total_unit():
+    rs = extract_figures("Văn phòng có tổng số: 08 người. Trong đó có 01 Chánh Văn phòng, 01 Phó Chánh Văn phòng.")
+    assert [(r.value, r.unit, r.label) for r in rs] == [
+        ("08", "người", "Văn phòng có tổng số"), ("01", "người", "Chánh Văn phòng"), ("01", "người", "Phó Chánh Văn phòng")]
+
+
+def test_compound_words_ending_in_so_are_not_ordinals():
+    assert one("Diện tích 68,42 km², dân số 24.315 người, gồm 21 thôn.", "24.315").label == "Dân số"
+    assert [r.value for r in extract_figures("Theo Nghị định số 15 và mục 2, xã họp.")] == []
+
+
+TABLE = """7. So sánh một số chỉ tiêu chủ yếu
+
+| Chỉ tiêu | Năm 2025 | 6 tháng đầu năm 2026 |
+|---|---|---|
+| Đăng ký khai sinh (trường hợp) | 214 | 176 |
+| Tỷ lệ hồ sơ hộ tịch trực tuyến (%) | 74,3 | 81,0 |
+"""
+
+
+def test_a_table_gives_one_record_per_cell_with_the_column_period_and_the_row_unit():
+    rs = extract_figures(TABLE, default_period="6 tháng đầu năm 2026")
+    assert [(r.label, r.value, r.unit, r.period) for r in rs] == [
+        ("Đăng ký khai sinh", "214", "trường hợp", "Năm 2025"),
+        ("Đăng ký khai sinh", "176", "trường hợp", "6 tháng đầu năm 2026"),
+        ("Tỷ lệ hồ sơ hộ tịch trực tuyến", "74,3", "%", "Năm 2025"),
+        ("Tỷ lệ hồ sơ hộ tịch trực tuyến", "81,0", "%", "6 tháng đầu năm 2026")]
+    for r in rs:
+        assert TABLE[r.start:r.end] == r.value
+
+
+def test_a_table_from_word_without_outer_bars_and_with_an_stt_column():
+    text = "STT | Chỉ tiêu | Kế hoạch | Thực hiện\n1 | Trồng lúa (ha) | 450 | 462"
+    rs = extract_figures(text, default_period="Năm 2025")
+    assert [(r.label, r.value, r.unit, r.period) for r in rs] == [
+        ("Trồng lúa (Kế hoạch)", "450", "ha", "Năm 2025"), ("Trồng lúa (Thực hiện)", "462", "ha", "Năm 2025")]
+
+
+def test_a_heading_period_holds_for_its_own_section_only():
+    text = "IV. NHIỆM VỤ NĂM 2026\n1. Tổ chức 12 hội nghị tuyên truyền.\nV. KIẾN NGHỊ\nBổ sung 01 biên chế công chức."
+    rs = {r.value: r for r in extract_figures(text, default_period="Năm 2025")}
+    assert rs["12"].period == "Năm 2026" and rs["01"].period == "Năm 2025"
+
+
+def test_as_of_and_this_period_are_periods():
+    assert one("Đến nay đã cập nhật 18.720 dữ liệu hộ tịch lịch sử.", "18.720").period == "Đến nay"
+    assert one("Tính đến ngày 31/5/2026, đã số hóa 9.460 dữ liệu.", "9.460").period == "Tính đến ngày 31/5/2026"
+    assert one("Trong kỳ tiếp nhận 23 vụ việc.", "23").period == "Trong kỳ"
+    assert period_interval("Tính đến ngày 31/5/2026") is None and periods_compatible("Đến nay", "Năm 2025")
