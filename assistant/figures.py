@@ -390,7 +390,8 @@ def _label(f: _Figure, prev: _Figure | None, raw: str, context: str | None, part
         base = base[len("số "):] if base.lower().startswith("số ") else base
         label = f"tỷ lệ {base[:1].lower() + base[1:]}"
     elif rate and head:
-        label = " ".join(x for x in ("tỷ lệ", head, f.after) if x)
+        prefix = "" if head.lower().startswith("tỷ lệ") else "tỷ lệ"  # "Tỷ lệ hồ sơ trực tuyến đạt 67,8%"
+        label = " ".join(x for x in (prefix, head, f.after) if x)
     elif f.after or (_content_words(head) < WEAK_LABEL_WORDS and not labelled):
         label = " ".join(x for x in (head, unit_words, f.after) if x)
     else:
@@ -401,6 +402,8 @@ def _label(f: _Figure, prev: _Figure | None, raw: str, context: str | None, part
         label = f"{_cap(label)} ({own_context})" if label else own_context
     elif _content_words(label) - _content_words(unit_words) < WEAK_LABEL_WORDS and context:
         label = f"{_cap(context)}: {label}" if label else context
+    if not label.strip() and prev is not None:
+        label = prev.label  # "01 đoàn đông người (08 người)": the figure in brackets details the one before
     if part is not None:
         parent, part_word = part
         low = label.lower()

@@ -257,3 +257,29 @@ def test_cli_summarize_with_compare(monkeypatch, capsys):
     assert {"label", "value", "unit", "period", "section", "page", "field"} <= set(s["figures"][0])
     assert any(r["label"] == "Đăng ký khai sinh" and r["change"] == "−38" for r in s["comparison"]["rows"])
     assert "So sánh với kỳ trước" in out["text"]
+
+
+# --- the app's tab ------------------------------------------------------------------------------------
+
+def test_the_tab_compares_two_reports_and_exports_the_table(data_dir):
+    from assistant.ui import summary as tab
+
+    status, table, state = tab.compare_run(None, str(TAN_PHONG_2026), None, str(TAN_PHONG_2025))
+    assert "chỉ tiêu có ở cả hai kỳ" in status and state["comparison"]
+    assert table["headers"][2].startswith("6 tháng đầu năm 2026") and table["headers"][3].startswith("Năm 2025")
+    assert ["Đăng ký khai sinh", "trường hợp", "176", "214", "−38", "−17,8%"] in table["data"]
+    update, message = tab.comparison_export(state)
+    assert update["value"].endswith(".docx") and "Đã xuất" in message
+    status, table, state = tab.compare_run(None, str(TAN_PHONG_2026), None, None)
+    assert "Chọn báo cáo kỳ này và báo cáo kỳ trước" in status and state is None
+    assert "xã An Hòa" in tab.compare_run(None, str(TAN_PHONG_2026), None, str(SAMPLE))[0]
+
+
+def test_the_tab_shows_the_figures_grouped_by_field_and_period():
+    from assistant.ui import summary as tab
+
+    table = tab.figures_table({"summary": read_summary(str(SEED)).to_dict()})
+    assert table["headers"] == ["Lĩnh vực", "Kỳ", "Chỉ tiêu", "Số liệu", "Mục", "Trang"]
+    assert ["Thủ tục hành chính", "Quý I năm 2026", "Cấp bản sao trích lục hộ tịch", "33 trường hợp",
+            "II > 1 > 1.9", 1] in table["data"]
+    assert tab.figures_table(None)["data"] == []

@@ -19,9 +19,11 @@ def _heading_period(path: tuple[Heading, ...]) -> str | None:
 
 
 def report_figures(blocks: list[Block], default_period: str | None = None) -> list[FigureRecord]:
-    """Records of every figure in the body (not the header), in order."""
+    """Records of every figure, in order. The header gives none (its number, date and term are not
+    figures), but a paragraph of facts may come before the first heading ("Xã … có diện tích tự nhiên
+    96,35 km², dân số 27.640 người")."""
     out: list[FigureRecord] = []
-    body = [b for b in blocks if b.kind != "heading" and b.path]
+    body = [b for b in blocks if b.kind != "heading"]
     for path, group in groupby(body, key=lambda b: b.path):
         parts, starts, pages = [], [], []
         offset = 0
