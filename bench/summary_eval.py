@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import time
@@ -49,6 +50,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from assistant import llm  # noqa: E402
+from assistant.config import get_settings  # noqa: E402
 from assistant.figures import period_interval  # noqa: E402
 from assistant.summarising import Summary, compare_summaries, read_summary, summarize  # noqa: E402
 from assistant.text import figure_value, fold, nfc  # noqa: E402
@@ -248,6 +251,11 @@ def main() -> int:
               and (not args.only or args.only in e["file"])]
     summaries = {}
     fig_rows, sec_rows = [], []
+    if args.model:  # as the app does at start: the model loaded, the prompts' fixed parts in its cache
+        t0 = time.perf_counter()
+        warmed = llm.warm_prompts(("summarize", "summarize_reduce"))
+        print(f"model start and {warmed} prompts warmed: {time.perf_counter() - t0:.1f} s "
+              f"(ASSISTANT_LOCAL_MODEL={get_settings().local_model}); load {os.getloadavg()[0]:.2f}")
     print(f"{'report':58} {'figs':>5} {'value':>6} {'label':>6} {'period':>6} {'both':>6} {'invented':>8} "
           f"{'sections':>8} {'items':>7} {'addr':>5} {'rec':>7} {'secs':>6}")
     for e in chosen:
@@ -255,7 +263,8 @@ def main() -> int:
         if args.model:
             answer = summarize(str(ROOT / e["file"]))
             s = Summary.from_dict(answer.summary)
-            print(f"    {answer.error or ''}{answer.summary['overview'][:300]}")
+            print(f"    {answer.error or ''}{answer.summary['overview']}")
+            print(f"    overview findings: {len(answer.findings)}; load {os.getloadavg()[0]:.2f}")
         else:
             s = read_summary(str(ROOT / e["file"]))
         secs = time.perf_counter() - t0
