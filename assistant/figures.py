@@ -343,10 +343,6 @@ def _figures_in(clause: str) -> list[_Figure]:
     return found
 
 
-def _context(sentence_head: str | None, lead_subject: str | None) -> str | None:
-    return sentence_head or lead_subject
-
-
 def _subject(text: str) -> str | None:
     """A lead-in's subject as a label's context: "Kết quả xử phạt vi phạm hành chính trên địa bàn
     xã:" → "xử phạt vi phạm hành chính trên địa bàn xã"; a period alone says nothing."""

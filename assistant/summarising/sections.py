@@ -116,13 +116,6 @@ def _join(words: list[str]) -> str:
     return " ".join(words).replace(" ,", ",").strip(" ,:;.")
 
 
-def organisation_at(text: str) -> str | None:
-    """The organisation a text starts with ("Sở Tư pháp tổ chức tập huấn …" → "Sở Tư pháp")."""
-    words, folded = _tokens(text)
-    n = _org_length(words, folded, 0)
-    return _join(words[:n]) if n else None
-
-
 def addressee_lead(lead: str) -> tuple[str | None, str]:
     """(addressee, the rest) of "Đối với Trung ương", "Kiến nghị với UBND tỉnh", "Đối với Đảng ủy,
     HĐND và UBND xã, …" (names joined by commas, up to the first piece that is not a name); (None,
@@ -159,8 +152,8 @@ def addressee_in(text: str) -> str | None:
         if tuple(folded[:len(rw)]) == rw:
             i = len(rw)
             break
-    if i == 0 and not words[:1] or (i == 0 and not words[0][:1].isupper()):
-        return None
+    if i == 0 and (not words or not words[0][:1].isupper()):
+        return None  # no request word: only an organisation opening the item names whom
     n = _org_length(words, folded, i)
     return _join(words[i:i + n]) if n else None
 
