@@ -103,13 +103,18 @@ def task_register(number: str) -> TaskRegister | None:
 
 
 def unit_evidence(query: str, unit: Unit | None, budget: int, scope: str = "unit",
-                  keep: Callable[[str, str], bool] | None = None, until: date | None = None) -> list[Hit]:
+                  keep: Callable[[str, str], bool] | None = None, until: date | None = None,
+                  first: list[Hit] | None = None) -> list[Hit]:
     """Passages from the unit's own reports that speak to the query, packed into `budget`
-    characters (each hit's `meta["excerpt"]`); with `keep`, only the lines it accepts; with `until`,
-    only documents dated on or before it (a report cannot use a later one)."""
+    characters (each hit's `meta["excerpt"]`): `first` (the same section of the unit's last report)
+    ahead of what retrieval finds; with `keep`, only the lines it accepts; with `until`, only
+    documents dated on or before it (a report cannot use a later one)."""
     if unit is None:
         return []
-    hits = retrieve(query, PASSAGE_K, {"unit": unit.name, "scope": scope, "until": until})
+    hits = list(first or [])
+    seen = {h.meta.get("chunk_id") for h in hits}
+    hits += [h for h in retrieve(query, PASSAGE_K, {"unit": unit.name, "scope": scope, "until": until})
+             if h.meta.get("chunk_id") not in seen]
     if not hits:
         return []
     out = []
@@ -176,7 +181,8 @@ def gather(plan: Plan, part: PartPlan, registry: Registry, budget: int, report_d
             else:
                 facts.registers.append(reg)
     keep = about_field(part.field, facts.governing) if part.kind == "mandate" and part.field else None
-    facts.passages = unit_evidence(part.query, req.unit, budget, keep=keep, until=report_date)
+    first = plan.section if part.kind == "topic" else None
+    facts.passages = unit_evidence(part.query, req.unit, budget, keep=keep, until=report_date, first=first)
     if not facts.passages:
         what = f"lĩnh vực {part.field.name}" if part.field else (part.heading or req.title or "mục này").lower()
         who = req.unit.name if req.unit else "đơn vị"

@@ -34,7 +34,8 @@ from .planning import PartPlan, plan_section
 from .request import SectionRequest, parse_request
 
 CHARS_PER_TOKEN = 3.0       # measured: 6,000 characters of the seed report = 1,930 Qwen2.5 tokens
-TOKENS_PER_WORD = 2.2       # Vietnamese syllables with markers and punctuation, Qwen2.5 tokenizer
+TOKENS_PER_WORD = 1.5       # Vietnamese words with markers and figures, Qwen2.5 tokenizer (bench/draft_eval.py)
+LENGTH_SLACK = 1.3          # the token cap leaves this much room over the words asked
 MIN_MODEL_WORDS = 20
 ATTACH_MIN_SHARE = 0.6      # an unmarked line is tied to the passage holding this share of its words
 MAX_PART_TOKENS = 320
@@ -101,6 +102,16 @@ def mandate_opening(facts: PartFacts, sources: Sources, cited: set[str]) -> tupl
     return text, markers
 
 
+_HEADER_LINE = re.compile(r"^\s*(?:Số\s*:|[^\d,]{2,40},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\s*$)")
+
+
+def _header_line(line: str) -> bool:
+    """A line of a document's header (issuer block, "Số: …", the place and date line, "BÁO CÁO"):
+    nothing a section is written from."""
+    letters = [c for c in line if c.isalpha()]
+    return bool(_HEADER_LINE.match(line)) or (len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters))
+
+
 def _fact_lines(facts: PartFacts, sources: Sources) -> str:
     """The unit's passages as numbered facts; numbering them makes them sources of the draft."""
     lines = []
@@ -110,7 +121,8 @@ def _fact_lines(facts: PartFacts, sources: Sources) -> str:
         heading = hit.text.split("\n", 1)[0]
         if excerpt.startswith(heading + "\n") and hit.meta.get("body_offset"):
             excerpt = excerpt[len(heading) + 1:]  # the heading path is a label, not a fact to copy
-        kept = [ln for ln in excerpt.split("\n") if ln.strip() and not HEADING_LINE.match(ln)]
+        kept = [ln for ln in excerpt.split("\n") if ln.strip() and not HEADING_LINE.match(ln)
+                and not _header_line(ln)]
         lines.append(f"[{n}] " + " ".join(" ".join(kept).split()))
     return "\n".join(lines)
 
@@ -129,6 +141,12 @@ def _clean_model_text(text: str, heading: str) -> str:
         if not s.startswith(("-", "+", "•")):
             s = "- " + s
         lines.append(s)
+    if lines and not lines[-1].rstrip().endswith((".", ";", "!", "?", ")", "]", ":")):
+        # the token cap cut the last sentence: keep what ends, drop the fragment
+        last = lines.pop()
+        cut = max(last.rfind(". "), last.rfind("]. "), last.rfind("; "))
+        if cut > 2:
+            lines.append(last[:cut + 1])
     return "\n".join(lines)
 
 
@@ -173,7 +191,7 @@ def write_part_stream(facts: PartFacts, opening: str, sources: Sources, *,
     """The model's continuation of a part as it grows, and whether the loop guard cut it."""
     part = facts.plan
     want = _model_words(part, opening)
-    max_tokens = min(MAX_PART_TOKENS, int(want * TOKENS_PER_WORD) + 40)
+    max_tokens = min(MAX_PART_TOKENS, int(want * TOKENS_PER_WORD * LENGTH_SLACK) + 20)
     prompt = prompts.template("draft_part").invoke({
         "heading": part.heading or "Nội dung mục", "written": MARKER.sub("", opening).strip() or "(chưa có)",
         "facts": _fact_lines(facts, sources), "words": str(want)})
@@ -200,7 +218,7 @@ def draft_events(req: SectionRequest, report_date: date | None = None) -> Iterat
     index = get_index()
     registry = registry_with_corpus(index)
     answer.progress = "Lập dàn ý…"
-    plan = plan_section(req, index)
+    plan = plan_section(req, index, report_date)
     sources = Sources()
     budget = get_settings().prompt_source_chars
     heading = req.heading
