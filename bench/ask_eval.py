@@ -16,7 +16,8 @@ Each answer is one of:
   * refused — "Không tìm thấy…" where a figure was expected;
   * wrong-flagged — a wrong value (another commune's or period's) that the answer marks (a finding
     over it or "chưa xác minh" after it);
-  * wrong-unflagged — a wrong value given as if right. Target 0;
+  * wrong-unflagged — a wrong value given as if right (for a figure the commune's reports do not hold:
+    any figure counted in the unit the question asks about). Target 0;
   * other — neither the expected nor a listed wrong value (e.g. an unrelated figure, or no figure).
 Targets: right ≥ 90 %, wrong-unflagged 0.
 """
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -47,6 +49,12 @@ MARK_WINDOW = 40
 def values_in(text: str) -> list[tuple[int, int, str, str | None]]:
     t = nfc(text)
     return [(m.start(1), m.end(1), m.group(1), unit_after(t, m.end(1))) for m in FIGURE.finditer(t)]
+
+
+def asked_unit(question: str) -> str | None:
+    """The unit word a "bao nhiêu X" question counts in ("lượt", "bản", "trường"), if any."""
+    m = re.search(r"bao nhiêu\s+([^\W\d_]+)", nfc(question).lower())
+    return m.group(1) if m else None
 
 
 def same_value(a: str, b: str) -> bool:
@@ -73,6 +81,10 @@ def judge(q: dict, answer) -> str:
         return "right"
     wrong = [(s, e) for s, e, v, _ in figures if any(same_value(v, w) for w in wrong_values)
              and not (expect and same_value(v, expect["value"]))]
+    if not expect:
+        # the commune's reports do not hold the figure: any figure of the kind asked is an invented answer
+        asked = asked_unit(q["question"])
+        wrong += [(s, e) for s, e, v, u in figures if u and asked and u == asked and (s, e) not in wrong]
     if wrong:
         return "wrong-flagged" if all(flagged(text, s, e, answer.findings) for s, e in wrong) else "wrong-unflagged"
     if expect and text.startswith(NOT_FOUND):
