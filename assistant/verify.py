@@ -24,8 +24,16 @@ MARKED_CODES = {"unknown-document", "date-mismatch", "title-mismatch", "issuer-m
                 "future-date", "invalid-date"}
 
 
-def as_dict(finding) -> dict:
-    d = asdict(finding) if is_dataclass(finding) else dict(finding)
+def finding(code: str, severity: str, text: str, start: int, end: int, message: str,
+            suggestion: str | None = None) -> dict:
+    """A finding on generated text (the checker's JSON shape), `text` being the whole text."""
+    return {"code": code, "severity": severity, "start": start, "end": end, "text": text[start:end],
+            "message": message, "suggestion": suggestion}
+
+
+def as_dict(item) -> dict:
+    """A checker Finding (dataclass) or a finding dict, as the JSON shape."""
+    d = asdict(item) if is_dataclass(item) else dict(item)
     return {k: d.get(k) for k in ("code", "severity", "message", "start", "end", "text", "suggestion")}
 
 
@@ -243,38 +251,30 @@ def marker_findings(text: str, hits: list[Hit], *, unit: Unit | None = None,
             if not holders:
                 elsewhere = [i for i, h in enumerate(hits, 1) if i not in valid and _holds(h, r.value, r.unit)]
                 if elsewhere:
-                    out.append({
-                        "code": "source-mismatch", "severity": "warning", "start": f_start, "end": f_end,
-                        "text": text[f_start:f_end],
-                        "message": f"Số liệu '{shown}' ghi nguồn {''.join(f'[{n}]' for n in valid)}, nhưng nguồn đó "
-                                   f"không có số liệu này; số liệu có ở nguồn {''.join(f'[{n}]' for n in elsewhere)}.",
-                        "suggestion": f"Sửa đánh dấu nguồn thành [{elsewhere[0]}] sau khi đối chiếu, hoặc bỏ số liệu.",
-                    })
+                    out.append(finding(
+                        "source-mismatch", "warning", text, f_start, f_end,
+                        f"Số liệu '{shown}' ghi nguồn {''.join(f'[{n}]' for n in valid)}, nhưng nguồn đó không có số "
+                        f"liệu này; số liệu có ở nguồn {''.join(f'[{n}]' for n in elsewhere)}.",
+                        f"Sửa đánh dấu nguồn thành [{elsewhere[0]}] sau khi đối chiếu, hoặc bỏ số liệu."))
                 continue
             units = {hits[n - 1].meta.get("unit_key"): hits[n - 1].meta.get("unit") for n, _ in holders
                      if hits[n - 1].meta.get("unit_key")}
             about = [u for u in named] or ([unit] if unit is not None else [])
             wrong = [name for key, name in units.items() if about and not any(same_unit(key, a.key) for a in about)]
             if wrong and len(wrong) == len(units):
-                out.append({
-                    "code": "other-unit", "severity": "error", "start": f_start, "end": f_end,
-                    "text": text[f_start:f_end],
-                    "message": f"Số liệu '{shown}' lấy từ báo cáo của {wrong[0]}, không phải của "
-                               f"{about[0].name}.",
-                    "suggestion": f"Dùng số liệu trong báo cáo của {about[0].name}, hoặc ghi rõ đơn vị có số liệu này.",
-                })
+                out.append(finding(
+                    "other-unit", "error", text, f_start, f_end,
+                    f"Số liệu '{shown}' lấy từ báo cáo của {wrong[0]}, không phải của {about[0].name}.",
+                    f"Dùng số liệu trong báo cáo của {about[0].name}, hoặc ghi rõ đơn vị có số liệu này."))
                 continue
             stated = r.period
             if stated:
                 periods = [rec.period for _, rec in holders if rec.period]
                 if periods and not any(periods_compatible(stated, p) for p in periods):
-                    out.append({
-                        "code": "period-mismatch", "severity": "warning", "start": f_start, "end": f_end,
-                        "text": text[f_start:f_end],
-                        "message": f"Số liệu '{shown}' được ghi cho '{stated}', nhưng nguồn ghi số liệu này cho "
-                                   f"'{periods[0]}'.",
-                        "suggestion": f"Sửa thời gian thành '{periods[0]}' hoặc dùng số liệu của kỳ '{stated}'.",
-                    })
+                    out.append(finding(
+                        "period-mismatch", "warning", text, f_start, f_end,
+                        f"Số liệu '{shown}' được ghi cho '{stated}', nhưng nguồn ghi số liệu này cho '{periods[0]}'.",
+                        f"Sửa thời gian thành '{periods[0]}' hoặc dùng số liệu của kỳ '{stated}'."))
     return out
 
 
