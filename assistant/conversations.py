@@ -7,8 +7,9 @@ nothing. Nothing is lost on a crash mid-answer: the question and an empty "pendi
 written before the model runs, the answer's text so far is saved as it grows, and `recover()` (run
 when the app starts) marks what a crash left pending as cut, keeping its text.
 
-WAL mode, one short connection per call: Gradio runs handlers in many threads, and the file can be
-backed up while the app runs (`sqlite3 conversations.sqlite3 ".backup copy.sqlite3"`).
+WAL mode, one connection per thread (Gradio runs handlers in many threads; opening and closing a
+connection per call cost a checkpoint each time); the file can be backed up while the app runs
+(`sqlite3 conversations.sqlite3 ".backup copy.sqlite3"`).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import json
 import sqlite3
 import threading
 import uuid
-from contextlib import closing
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -101,29 +102,35 @@ class ConversationStore:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as db:
+        self._local = threading.local()
+        with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA foreign_keys=ON")
-        db.execute("PRAGMA busy_timeout=30000")
-        return db
+    @contextmanager
+    def _connect(self):
+        """This thread's connection (opened on first use)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA busy_timeout=30000")
+            self._local.db = db
+        yield db
 
     # ---- conversations ---------------------------------------------------------------------------
     def create(self, owner: str, title: str) -> Conversation:
         now = _now()
         conv = Conversation(uuid.uuid4().hex, owner, title_from(title), now, now)
-        with closing(self._connect()) as db:
+        with self._connect() as db:
             db.execute("INSERT INTO conversations (id, owner, title, created, updated) VALUES (?, ?, ?, ?, ?)",
                        (conv.id, owner, conv.title, now, now))
         return conv
 
     def conversations(self, owner: str) -> list[Conversation]:
         """The owner's conversations, the most recently used first (without their messages)."""
-        with closing(self._connect()) as db:
+        with self._connect() as db:
             rows = db.execute("SELECT * FROM conversations WHERE owner = ? ORDER BY updated DESC, rowid DESC",
                               (owner,)).fetchall()
         return [Conversation(r["id"], r["owner"], r["title"], r["created"], r["updated"]) for r in rows]
@@ -132,7 +139,7 @@ class ConversationStore:
         """The conversation with its messages in order; None when it is not the owner's."""
         if not conversation_id:
             return None
-        with closing(self._connect()) as db:
+        with self._connect() as db:
             row = db.execute("SELECT * FROM conversations WHERE id = ? AND owner = ?",
                              (str(conversation_id), owner)).fetchone()
             if row is None:
@@ -147,13 +154,13 @@ class ConversationStore:
         title = " ".join(nfc(title or "").split())[:200]
         if not title:
             return False
-        with closing(self._connect()) as db:
+        with self._connect() as db:
             cur = db.execute("UPDATE conversations SET title = ? WHERE id = ? AND owner = ?",
                              (title, str(conversation_id), owner))
         return cur.rowcount == 1
 
     def delete(self, owner: str, conversation_id: str) -> bool:
-        with closing(self._connect()) as db:
+        with self._connect() as db:
             cur = db.execute("DELETE FROM conversations WHERE id = ? AND owner = ?", (str(conversation_id), owner))
         return cur.rowcount == 1
 
@@ -162,7 +169,7 @@ class ConversationStore:
                     status: str = DONE, data: dict | None = None) -> int | None:
         """Append a message; its id, or None when the conversation is not the owner's."""
         now = _now()
-        with closing(self._connect()) as db:
+        with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
                 cur = db.execute("UPDATE conversations SET updated = ? WHERE id = ? AND owner = ?",
@@ -183,7 +190,7 @@ class ConversationStore:
     def update_message(self, owner: str, message_id: int, *, text: str | None = None, status: str | None = None,
                        data: dict | None = None) -> bool:
         """Change a message of the owner's: its text, its status, and `data` merged key by key."""
-        with closing(self._connect()) as db:
+        with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
                 row = db.execute("SELECT m.data FROM messages m JOIN conversations c ON c.id = m.conversation "
@@ -206,16 +213,44 @@ class ConversationStore:
                 raise
         return True
 
+    def start(self, owner: str, conversation_id: str | None, question: str, *, kind: str,
+              data: dict | None = None) -> tuple[Conversation, int]:
+        """Save a question and its answer-to-be (empty, pending) in one transaction, in the owner's
+        conversation `conversation_id`, or in a new one (titled by the question) when that is not
+        the owner's; (conversation, the answer's message id)."""
+        now = _now()
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute("SELECT * FROM conversations WHERE id = ? AND owner = ?",
+                                 (str(conversation_id or ""), owner)).fetchone()
+                if row is None:
+                    conv = Conversation(uuid.uuid4().hex, owner, title_from(question), now, now)
+                    db.execute("INSERT INTO conversations (id, owner, title, created, updated) VALUES (?, ?, ?, ?, ?)",
+                               (conv.id, owner, conv.title, now, now))
+                else:
+                    conv = Conversation(row["id"], owner, row["title"], row["created"], now)
+                    db.execute("UPDATE conversations SET updated = ? WHERE id = ?", (now, conv.id))
+                insert = ("INSERT INTO messages (conversation, role, kind, text, status, data, created, updated) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                db.execute(insert, (conv.id, "user", None, nfc(question or ""), DONE, "{}", now, now))
+                cur = db.execute(insert, (conv.id, "assistant", kind, "", PENDING, _dump(data or {}), now, now))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return conv, cur.lastrowid
+
     def message(self, owner: str, message_id: int) -> tuple[str, Message] | None:
         """(conversation id, message) for a message of the owner's; None otherwise."""
-        with closing(self._connect()) as db:
+        with self._connect() as db:
             row = db.execute("SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation "
                              "WHERE m.id = ? AND c.owner = ?", (int(message_id), owner)).fetchone()
         return (row["conversation"], _message(row)) if row else None
 
     def recover(self) -> int:
         """Mark every message a crash left pending as cut (its text so far is kept); how many."""
-        with closing(self._connect()) as db:
+        with self._connect() as db:
             cur = db.execute("UPDATE messages SET status = ?, updated = ? WHERE status = ?", (CUT, _now(), PENDING))
         return cur.rowcount
 

@@ -2,7 +2,9 @@
 
 The app runs in a child process (its own data directory, a tiny corpus ingested first) and talks to
 a stub OpenAI-compatible model server in this process that streams a fixed answer with a delay per
-word, so the figures measure the app (queue, retrieval, verification, streaming), not a model.
+word, so the figures measure the app (queue, retrieval, verification, streaming, and saving every
+question and answer in the conversations store), not a model. After each run the store is read:
+every question asked must be saved with its answer marked done.
 
     python bench/app_load.py                    # 10 and 50 sessions
     python bench/app_load.py --sessions 10 --rounds 3 --delay 0.02 --concurrency 4 --json
@@ -79,8 +81,8 @@ def run_sessions(url: str, sessions: int, rounds: int, check_every: int) -> dict
                     ok = "<mark" in out[0]
                     kind = "check"
                 else:
-                    history, _sources, _findings = client.predict(QUESTIONS[(i + r) % len(QUESTIONS)], history,
-                                                                "Hỏi đáp", "", "", api_name="/chat")
+                    history, *_ = client.predict(QUESTIONS[(i + r) % len(QUESTIONS)], history, "Hỏi đáp", "", "",
+                                                 api_name="/chat")
                     last = history[-1]["content"]
                     text = last if isinstance(last, str) else "".join(p.get("text", "") for p in last)
                     ok = bool(text) and not text.startswith("⚠")
@@ -110,6 +112,23 @@ def run_sessions(url: str, sessions: int, rounds: int, check_every: int) -> dict
     done = sum(len(v) for v in latencies.values())
     out["throughput_rps"] = round(done / wall, 2) if wall else None
     return out
+
+
+def saved(data_dir: Path) -> dict:
+    """What the conversations store holds: conversations, and messages by role and status."""
+    import sqlite3
+
+    from assistant.conversations import FILE_NAME
+
+    if not (data_dir / FILE_NAME).exists():
+        return {"conversations": 0, "messages": {}}
+    db = sqlite3.connect(data_dir / FILE_NAME)
+    try:
+        conversations = db.execute("SELECT COUNT(*) FROM conversations").fetchone()[0]
+        rows = db.execute("SELECT role, status, COUNT(*) FROM messages GROUP BY role, status").fetchall()
+    finally:
+        db.close()
+    return {"conversations": conversations, "messages": {f"{role}:{status}": n for role, status, n in rows}}
 
 
 def main(argv=None) -> int:
@@ -156,14 +175,25 @@ def main(argv=None) -> int:
                     time.sleep(0.2)
             startup = time.perf_counter() - t0
             for n in args.sessions:
+                before = saved(base / "data")
                 res = run_sessions(url, n, args.rounds, args.check_every)
                 res["stub_requests"] = len(stub.requests)
+                after = saved(base / "data")
+                asked = res["chat"]["n"]
+                new = {k: after["messages"].get(k, 0) - before["messages"].get(k, 0) for k in after["messages"]}
+                res["saved"] = {"conversations": after["conversations"] - before["conversations"], "messages": new}
+                if new.get("user:done", 0) != asked or new.get("assistant:done", 0) != asked:
+                    res["errors"] += 1
+                    res["error_samples"].append(f"saved: {new} for {asked} questions")
                 results.append(res)
                 if not args.json:
                     c, k = res["chat"], res["check"]
+                    sv = res["saved"]
                     print(f"{n:>3} phiên × {args.rounds} lượt: chat p50 {c['p50_s']:.2f}s p95 {c['p95_s']:.2f}s "
                           f"(n={c['n']}); check p50 {k['p50_s']:.2f}s p95 {k['p95_s']:.2f}s (n={k['n']}); "
-                          f"lỗi {res['errors']}; {res['throughput_rps']} yêu cầu/s; tổng {res['wall_s']}s")
+                          f"lỗi {res['errors']}; {res['throughput_rps']} yêu cầu/s; tổng {res['wall_s']}s; "
+                          f"đã lưu {sv['conversations']} cuộc trò chuyện, "
+                          f"{sv['messages'].get('assistant:done', 0)} câu trả lời xong")
                     for e in res["error_samples"]:
                         print("    ", e)
         finally:
