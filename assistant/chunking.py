@@ -566,25 +566,18 @@ def _chunk_legal(paras: list[_Para], max_chars: int) -> list[Chunk]:
             expect_title = None
             continue
         expect_title = None
-        if hk == "chuong":
+        if hk in ("chuong", "muc"):
+            # A Chương resets its Mục and Điều; a Mục resets its Điều. The title may come on the next line.
             flush()
-            for k in ("chuong", "chuong_title", "muc", "muc_title", "dieu", "dieu_title"):
-                ctx.pop(k, None)
-            ctx["chuong"] = info["num"]
+            levels = ("chuong", "muc", "dieu")
+            for level in levels[levels.index(hk):]:
+                ctx.pop(level, None)
+                ctx.pop(f"{level}_title", None)
+            ctx[hk] = info["num"]
             if info["title"]:
-                ctx["chuong_title"] = info["title"]
+                ctx[f"{hk}_title"] = info["title"]
             else:
-                expect_title = "chuong"
-            kind = "chuong"
-        elif hk == "muc":
-            flush()
-            for k in ("muc", "muc_title", "dieu", "dieu_title"):
-                ctx.pop(k, None)
-            ctx["muc"] = info["num"]
-            if info["title"]:
-                ctx["muc_title"] = info["title"]
-            else:
-                expect_title = "muc"
+                expect_title = hk
             kind = "chuong"
         elif hk == "dieu":
             flush()
