@@ -237,6 +237,29 @@ def test_upload_lists_the_file_and_the_task_register_shows(browser_page, tmp_pat
     page.screenshot(path=str(ARTIFACTS / "task-register.png"), full_page=True)
 
 
+def test_rename_start_a_new_conversation_and_delete(browser_page):
+    page = browser_page
+    signed_in(page)
+    page.get_by_role("tab", name="Trò chuyện").click()
+    page.locator("#conv-list label", has_text=QUESTION).click()
+    wait_text(page, "#conv-status", "Đã mở")
+    page.click("#conv-manage button")  # "Đổi tên hoặc xóa"
+    page.fill("#conv-title textarea, #conv-title input", "Sản xuất nông nghiệp 2025")
+    page.click("#conv-rename")
+    wait_text(page, "#conv-list", "Sản xuất nông nghiệp 2025")
+    assert QUESTION not in page.inner_text("#conv-list")
+    page.click("#conv-new")
+    page.wait_for_function("!document.querySelector('#chatbot').innerText.includes('120 ha')")
+    page.locator("#conv-list label", has_text="Sản xuất nông nghiệp 2025").click()
+    wait_text(page, "#chatbot", "120 ha lúa")
+    page.click("#conv-delete")
+    wait_text(page, "#conv-status", "Xóa hẳn")  # asked first
+    page.click("#conv-delete-yes")
+    wait_text(page, "#conv-status", "Đã xóa")
+    assert "Sản xuất nông nghiệp 2025" not in page.inner_text("#conv-list")
+    assert "120 ha" not in chat_text(page)  # the open conversation was the one deleted
+
+
 def test_sign_out_returns_to_the_sign_in_page(browser_page):
     page = browser_page
     signed_in(page)
