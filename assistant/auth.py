@@ -149,6 +149,9 @@ def users_configured() -> bool:
         return False
 
 
+_users_seen: tuple[tuple, dict[str, str]] | None = None
+
+
 def _users_snapshot() -> dict[str, str]:
     """The users file, read again only when it changes (sessions are checked on every request)."""
     global _users_seen
@@ -164,9 +167,6 @@ def _users_snapshot() -> dict[str, str]:
         except AuthError:
             return {}
     return _users_seen[1]
-
-
-_users_seen: tuple[tuple, dict[str, str]] | None = None
 
 
 # ---- sessions -----------------------------------------------------------------------------------

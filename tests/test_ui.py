@@ -300,10 +300,13 @@ def test_plain_history_gives_back_what_was_typed_and_written():
     history = [{"role": "user", "content": "a &lt; b &amp; c"},
                {"role": "assistant", "content": [{"type": "text", "text": "Đúng [1]"}]},
                {"role": "assistant", "content": link_markers("Trồng 120 ha <lúa> [1][2].", SOURCES)},
+               {"role": "assistant", "content": link_markers("Đã hòa giải [1]. [cần bổ sung: số vụ <việc>]", SOURCES)},
                {"role": "assistant", "content": ""}]
+    assert '<mark class="tl-todo"' in history[3]["content"]  # the chat shows a draft's gap highlighted
     assert plain_history(history) == [{"role": "user", "content": "a < b & c"},
                                       {"role": "assistant", "content": "Đúng [1]"},
-                                      {"role": "assistant", "content": "Trồng 120 ha <lúa> [1][2]."}]
+                                      {"role": "assistant", "content": "Trồng 120 ha <lúa> [1][2]."},
+                                      {"role": "assistant", "content": "Đã hòa giải [1]. [cần bổ sung: số vụ <việc>]"}]
 
 
 def test_ingest_report_lines_use_the_names_users_gave():

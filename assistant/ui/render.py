@@ -22,8 +22,10 @@ LEGEND = ('<div class="tl-legend"><mark class="sev-error">Lỗi</mark><mark clas
 TODO_LEGEND = '<mark class="tl-todo">Cần bổ sung</mark>'
 TODO_TIP = "Chỗ cần bổ sung: điền thông tin này trước khi ban hành"
 _LONE_NEWLINE = re.compile(r"(?<!\n)\n(?!\n)")
-# The link `link_markers` puts around a marker (its title is escaped, so it holds no ">").
+# The link `link_markers` puts around a marker (its title is escaped, so it holds no ">"), and the
+# mark it puts around a gap "[cần bổ sung: …]".
 _MARKER_LINK = re.compile(r'<a class="tl-marker"[^>]*>(\[\d{1,3}\])</a>')
+_GAP_MARK = re.compile(r'<mark class="tl-todo"[^>]*>([^<]*)</mark>')
 
 
 def esc(value) -> str:
@@ -43,7 +45,8 @@ def source_title(source: dict) -> str:
 
 # ---- Trò chuyện ----------------------------------------------------------------------------------
 def link_markers(text: str, sources: list[dict]) -> str:
-    """Escaped answer text where each [n] links to source n's row and shows its passage on hover."""
+    """Escaped answer text where each [n] links to source n's row and shows its passage on hover, and
+    each gap "[cần bổ sung: …]" a draft left is highlighted."""
     by_marker = {str(s.get("marker")): s for s in sources or []}
 
     def link(m: re.Match) -> str:
@@ -53,7 +56,8 @@ def link_markers(text: str, sources: list[dict]) -> str:
         hint = esc(f"{src.get('title') or ''} — {(src.get('snippet') or '')[:280]}")
         return f'<a class="tl-marker" href="#tl-src-{m.group(1)}" title="{hint}">{m.group(0)}</a>'
 
-    return MARKER.sub(link, esc(text))
+    marked = PLACEHOLDER.sub(lambda m: f'<mark class="tl-todo" title="{TODO_TIP}">{m.group(0)}</mark>', esc(text))
+    return MARKER.sub(link, marked)
 
 
 def parts_using(parts: list[dict] | None) -> dict[str, list[int]]:
@@ -176,7 +180,7 @@ def plain_history(history: list) -> list[dict]:
     with each [n] linked to its source."""
     out = []
     for m in history:
-        text = _MARKER_LINK.sub(r"\1", message_text(field(m, "content")))
+        text = _GAP_MARK.sub(r"\1", _MARKER_LINK.sub(r"\1", message_text(field(m, "content"))))
         if text.strip():
             out.append({"role": field(m, "role") or "", "content": html.unescape(text)})
     return out

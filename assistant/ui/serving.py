@@ -14,7 +14,7 @@ import gradio as gr
 from .. import llm
 from ..auth import users_configured
 from ..config import get_settings
-from ..conversations import get_store
+from ..conversations import conversations_path, get_store
 from ..index import get_index
 from ..ingestion import ingest_paths
 from ..progress import TerminalProgress
@@ -100,9 +100,13 @@ def serve(host: str | None = None, port: int | None = None, index_paths: list[st
             ingest_at_start(index_paths)
         except Exception as exc:  # noqa: BLE001
             print(f"Không nạp được tài liệu lúc khởi động: {user_error(exc)}", file=sys.stderr)
-    cut = get_store().recover()
+    try:
+        cut = get_store().recover()
+    except Exception as exc:  # noqa: BLE001 - an unreadable store: say where, refuse to run without it
+        print(f"Không mở được kho cuộc trò chuyện '{conversations_path()}': {user_error(exc)}", file=sys.stderr)
+        return 1
     if cut:
-        log.warning("%d câu trả lời bị ngắt khi ứng dụng dừng lần trước đã được lưu với dấu 'bị ngắt'.", cut)
+        log.warning("%d câu trả lời bị ngắt khi ứng dụng dừng lần trước được giữ lại với dấu 'bị ngắt'.", cut)
     demo = build_app()
     try:
         launch(demo, host, port, block=False, gate=SignInGate() if with_users else None)
