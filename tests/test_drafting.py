@@ -256,3 +256,16 @@ def test_a_line_without_a_marker_is_tied_to_the_passage_that_holds_it():
     body = "- Năm 2025, xã tiếp 47 lượt công dân, tiếp nhận 31 đơn.\n- Xã có nhiều cố gắng trong công tác."
     out = attach_markers(body, [a, b], sources).split("\n")
     assert out[0].endswith("[1].") and "[" not in out[1]
+
+
+def test_a_figure_never_travels_without_its_period():
+    from assistant.drafting.facts import Sources
+    from assistant.drafting.writing import attach_periods
+
+    sources = Sources()
+    sources.add(Hit("a", "a.md", "", "", 1, "", 0.0, "+ Năm 2025:\nTiếp nhận, xử lý đơn thư: 02 đơn.\n"
+                    "+ Quý I năm 2026:\nTiếp nhận, xử lý đơn thư: 05 đơn.", meta={"chunk_id": "a:1"}))
+    out = attach_periods("- Tiếp nhận, xử lý đơn thư: 02 đơn [1].\n- Quý I năm 2026, tiếp nhận 05 đơn [1].", sources)
+    first, second = out.split("\n")
+    assert first == "- Năm 2025, tiếp nhận, xử lý đơn thư: 02 đơn [1]."
+    assert second == "- Quý I năm 2026, tiếp nhận 05 đơn [1]."

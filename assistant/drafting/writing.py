@@ -22,6 +22,7 @@ from ..citations import Registry, format_citation
 from ..config import get_settings
 from ..documents import Hit
 from ..errors import LLMUnavailable
+from ..figures import extract_figures, periods_in
 from ..index import get_index, registry_with_corpus
 from ..replies import is_garbled, leaks_scaffolding, strip_scaffolding
 from ..replies import stream_reply as guarded
@@ -181,6 +182,34 @@ def attach_markers(body: str, passages: list[Hit], sources: Sources) -> str:
     return "\n".join(out)
 
 
+def attach_periods(body: str, sources: Sources) -> str:
+    """A line whose figures all belong to one period in their sources, but which does not say so,
+    gets that period in front ("- Năm 2025, tiếp nhận 02 đơn …"): a figure never travels without the
+    period it counts."""
+    out = []
+    for line in body.split("\n"):
+        markers = [int(m) for m in MARKER.findall(line)]
+        figures = figures_with_units(MARKER.sub("", line))
+        if not markers or not figures or periods_in(line) or line.lstrip().startswith("[cần bổ sung"):
+            out.append(line)
+            continue
+        periods = set()
+        for value, unit in figures:
+            for n in markers:
+                if 1 <= n <= len(sources.hits):
+                    hit = sources.hits[n - 1]
+                    for r in extract_figures(nfc(hit.meta.get("excerpt") or hit.text)):
+                        if r.value == value and (unit is None or (r.unit or "").split()[:1] == [unit]):
+                            periods.add(r.period)
+        if len(periods) == 1 and None not in periods:
+            period = periods.pop()
+            bullet, rest = (line[:2], line[2:]) if line.startswith("- ") else ("", line)
+            line = f"{bullet}{period}, {rest[:1].lower() + rest[1:]}" if rest[:2] != rest[:2].upper() else \
+                f"{bullet}{period}, {rest}"
+        out.append(line)
+    return "\n".join(out)
+
+
 def _model_words(part: PartPlan, opening: str) -> int:
     """What is left of the part's length for the model once the system has written its facts."""
     return part.words - words(opening)
@@ -264,7 +293,7 @@ def draft_events(req: SectionRequest, report_date: date | None = None) -> Iterat
             except LLMUnavailable as exc:
                 answer.error = str(exc)
                 holes = " ".join(x for x in (holes, PLACEHOLDER.format(f"nội dung {label.lower()}")) if x)
-        body = attach_markers(body, facts.passages, sources) if body else ""
+        body = attach_periods(attach_markers(body, facts.passages, sources), sources) if body else ""
         body = canonical_citations(fix_repeated_words(body), sources.hits, registry, cited) if body else ""
         wp.text = nfc(_join(opening, body, holes))
         wp.system_spans = [(0, len(nfc(opening)))] if part.kind == "mandate" else []
