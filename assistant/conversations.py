@@ -59,7 +59,7 @@ CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (conversation, i
 
 
 def _now() -> str:
-    return datetime.now().isoformat(timespec="seconds")
+    return datetime.now().isoformat(timespec="microseconds")  # orders conversations used in the same second
 
 
 def title_from(text: str) -> str:
