@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from .text import has_diacritics
+from .text import MARKER, has_diacritics
 
 REPEAT_LINE_MIN_CHARS = 12  # a line this long written a second time means the model is looping
 MAX_PERIOD = 8              # a phrase of up to 8 words …
@@ -30,7 +30,7 @@ def repeated_line_at(text: str) -> int | None:
     """Where the first line that repeats an earlier line starts (whitespace aside), if any."""
     seen, pos = set(), 0
     for line in text.split("\n"):
-        key = " ".join(line.split())
+        key = " ".join(MARKER.sub("", line).split())  # the same line under another marker is the same line
         if len(key) >= REPEAT_LINE_MIN_CHARS:
             if key in seen:
                 return pos

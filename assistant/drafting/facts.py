@@ -28,6 +28,8 @@ from ..units import Unit
 from .planning import PartPlan, Plan
 
 PASSAGE_K = 5
+SOURCE_OVERHEAD = 60   # a numbered fact line's marker and separators, in characters
+MIN_FILL = 200         # room worth filling with retrieved passages after the same section
 # A report's own heading line ("5. Tiếp công dân, giải quyết khiếu nại, tố cáo"): a label, not a fact.
 HEADING_LINE = re.compile(r"^\s*(?:[IVXLC]{1,5}|\d{1,2}(?:\.\d{1,2})*)\.?\s+[^.;:]{2,160}$")
 LEGAL_TYPES = ("Nghị định", "Thông tư")
@@ -111,14 +113,18 @@ def unit_evidence(query: str, unit: Unit | None, budget: int, scope: str = "unit
     documents dated on or before it (a report cannot use a later one)."""
     if unit is None:
         return []
-    hits = list(first or [])
-    seen = {h.meta.get("chunk_id") for h in hits}
-    hits += [h for h in retrieve(query, PASSAGE_K, {"unit": unit.name, "scope": scope, "until": until})
+    # The same section of the last report is the first evidence: packed on its own, it keeps its
+    # sentences (a list of difficulties shares few words with the request, yet it is the answer);
+    # what retrieval finds fills the room left.
+    packed = pack(first, query, budget) if first else []
+    left = budget - sum(len(h.meta.get("excerpt") or "") + SOURCE_OVERHEAD for h in packed)
+    seen = {h.meta.get("chunk_id") for h in first or []}
+    found = [h for h in retrieve(query, PASSAGE_K, {"unit": unit.name, "scope": scope, "until": until})
              if h.meta.get("chunk_id") not in seen]
-    if not hits:
-        return []
+    if found and left >= MIN_FILL:
+        packed += pack(found, query, left)
     out = []
-    for h in pack(hits, query, budget):
+    for h in packed:
         excerpt = h.meta.get("excerpt") or h.text
         if keep is not None:
             context = h.text.split("\n", 1)[0]  # the chunk's heading path: what its section is about

@@ -38,6 +38,7 @@ CHARS_PER_TOKEN = 3.0       # measured: 6,000 characters of the seed report = 1,
 TOKENS_PER_WORD = 1.5       # Vietnamese words with markers and figures, Qwen2.5 tokenizer (bench/draft_eval.py)
 LENGTH_SLACK = 1.3          # the token cap leaves this much room over the words asked
 MIN_MODEL_WORDS = 20
+FIGURE_LABEL_WORDS = (2, 14)  # a figure's label this long says what it counts (shorter: a verb; longer: a run-on)
 ATTACH_MIN_SHARE = 0.6      # an unmarked line is tied to the passage holding this share of its words
 MAX_PART_TOKENS = 320
 PLACEHOLDER = "[cần bổ sung: {}]"
@@ -210,6 +211,31 @@ def attach_periods(body: str, sources: Sources) -> str:
     return "\n".join(out)
 
 
+def figure_lines(passages: list[Hit], written: str, sources: Sources, words_left: int) -> str:
+    """The unit's figures the prose left out, written by the system from their records — one line per
+    period and source ("- Năm 2025: Cấp bản sao trích lục hộ tịch: 153 trường hợp; … [2].") — while
+    the part's length allows: figures are facts the system knows, so they are not left to the model."""
+    have = {v for v, _ in figures_with_units(written)}
+    groups: dict[tuple[str, int], list[str]] = {}
+    for hit in passages:
+        n = sources.add(hit)
+        for r in extract_figures(nfc(hit.meta.get("excerpt") or hit.text)):
+            label_words = len(r.label.split())
+            if r.value in have or not r.period or not (FIGURE_LABEL_WORDS[0] <= label_words <= FIGURE_LABEL_WORDS[1]):
+                continue
+            amount = f"{r.value}%" if r.unit == "%" else f"{r.value} {r.unit}"
+            groups.setdefault((r.period, n), []).append(f"{r.label}: {amount}")
+            have.add(r.value)
+    lines = []
+    for (period, n), items in groups.items():
+        line = f"- {period}: {'; '.join(items)} [{n}]."
+        if words(line) > words_left:
+            break
+        lines.append(line)
+        words_left -= words(line)
+    return "\n".join(lines)
+
+
 def _model_words(part: PartPlan, opening: str) -> int:
     """What is left of the part's length for the model once the system has written its facts."""
     return part.words - words(opening)
@@ -226,6 +252,10 @@ def write_part_stream(facts: PartFacts, opening: str, sources: Sources, *,
         "facts": _fact_lines(facts, sources), "words": str(want)})
     pieces = llm.stream_chat(prompt, max_tokens=max_tokens, temperature=temperature)
     yield from guarded(pieces)
+
+
+def _model_failed(label: str) -> str:
+    return PLACEHOLDER.format(f"nội dung {label.lower()} — mô hình không viết được đoạn đạt yêu cầu, cần soạn tay")
 
 
 def _placeholders(facts: PartFacts) -> str:
@@ -288,12 +318,16 @@ def draft_events(req: SectionRequest, report_date: date | None = None) -> Iterat
                     answer.parts[i].setdefault("garbled", []).append("loop" if cut else "garbled")
                     body = ""
                 if not body:
-                    holes = " ".join(x for x in (holes, PLACEHOLDER.format(
-                        f"nội dung {label.lower()} — mô hình không viết được đoạn đạt yêu cầu, cần soạn tay")) if x)
+                    holes = " ".join(x for x in (holes, _model_failed(label)) if x)
             except LLMUnavailable as exc:
                 answer.error = str(exc)
                 holes = " ".join(x for x in (holes, PLACEHOLDER.format(f"nội dung {label.lower()}")) if x)
         body = attach_periods(attach_markers(body, facts.passages, sources), sources) if body else ""
+        if part.kind == "topic" and facts.passages:
+            extra = figure_lines(facts.passages, body, sources, part.words - words(_join(opening, body, "")))
+            if extra:
+                body = f"{body}\n{extra}" if body else extra
+                holes = holes.replace(_model_failed(label), "").strip()
         body = canonical_citations(fix_repeated_words(body), sources.hits, registry, cited) if body else ""
         wp.text = nfc(_join(opening, body, holes))
         wp.system_spans = [(0, len(nfc(opening)))] if part.kind == "mandate" else []
