@@ -16,16 +16,15 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .config import get_settings
-from .drafting.writing import PLACEHOLDER
 from .labels import WORD_HIGHLIGHT, counts_phrase, message_text, segments, severity_label, status_label
 from .summarising.compare import COMPARISON_HEADERS, comparison_rows, period_heading
-from .text import fold, nfc
+from .text import GAP_RUN, fold, nfc
 
 FONT = "Times New Roman"
 _MARKER = re.compile(r"\s?\[\d{1,3}\](?:\s?\[\d{1,3}\])*")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 # A gap a draft leaves for the clerk, "[cần bổ sung: số liệu quý I]": highlighted in the app and in Word.
-PLACEHOLDER_RUN = re.compile(re.escape(PLACEHOLDER.split("{}")[0].rstrip()) + r"[^\]]*\]")
+PLACEHOLDER_RUN = GAP_RUN
 GAP_HIGHLIGHT = "YELLOW"
 
 

@@ -49,6 +49,13 @@ MARKER = re.compile(r"\[(\d{1,3})\]")  # "[2]": the answer's pointer to source 2
 MARKER_RUN = re.compile(r"\s?\[\d{1,3}\](?:\s?\[\d{1,3}\])*")  # "[1][3]" with the space before it
 
 
+# --- gaps a draft leaves for the clerk ---------------------------------------------------------------
+
+GAP = "[cần bổ sung: {}]"  # a fact the section needs and the index lacks, said instead of invented
+GAP_OPEN = GAP.split("{}")[0].rstrip(": ")
+GAP_RUN = re.compile(re.escape(GAP_OPEN) + r":[^\]]*\]")
+
+
 # --- dates -----------------------------------------------------------------------------------------
 
 def as_date(value) -> date | None:

@@ -14,11 +14,10 @@ from datetime import date
 from .citations import check_text, find_citations, normalise_number
 from .documents import Hit
 from .figures import ORDINAL_BEFORE, FigureRecord, extract_figures, periods_compatible
-from .text import FIGURE, MARKER, UNVERIFIED, nfc, unit_after
+from .text import FIGURE, GAP_OPEN, MARKER, UNVERIFIED, nfc, unit_after
 from .units import Unit, mentions, same_unit
 
 BEFORE_WINDOW = 40
-PLACEHOLDER_OPEN = "[cần bổ sung"  # drafting's visible mark for a fact the index lacks
 # Findings shown in the text itself: a wrong or unknown citation must be impossible to miss.
 MARKED_CODES = {"unknown-document", "date-mismatch", "title-mismatch", "issuer-mismatch", "type-code-mismatch",
                 "future-date", "invalid-date"}
@@ -58,7 +57,7 @@ def _unmarked_claims(text: str) -> list[dict]:
         body = m.group(1).strip()
         numbered = m.group(0).strip() != body
         if len(body.split()) < 5 or MARKER.search(body) or body.endswith(":") or body.isupper() \
-                or body.startswith(PLACEHOLDER_OPEN):
+                or body.startswith(GAP_OPEN):
             continue  # (a "[cần bổ sung: …]" line says what is missing; it claims nothing)
         if numbered and len(body.split()) <= 10 and not body.endswith("."):
             continue  # a numbered heading ("1.3. Phân quyền, phân cấp trong lĩnh vực tư pháp")

@@ -45,12 +45,12 @@ from assistant import llm  # noqa: E402
 from assistant.citations import check_text  # noqa: E402
 from assistant.drafting import draft_chain  # noqa: E402
 from assistant.index import registry_with_corpus  # noqa: E402
-from assistant.text import FIGURE, MARKER, fold, nfc, unit_after  # noqa: E402
+from assistant.text import FIGURE, GAP_RUN, MARKER, fold, nfc, unit_after  # noqa: E402
 from assistant.units import record_unit, same_unit, unit_in  # noqa: E402
 
 REQUESTS = ROOT / "bench" / "data" / "section_requests.jsonl"
 LEAKS = ("<<<", "{{VB", "NGUỒN", "Dữ kiện:", "Đã viết:")
-PLACEHOLDER = re.compile(r"\[cần bổ sung:[^\]]*\]")
+PLACEHOLDER = GAP_RUN
 MARKED = re.compile(r"(?:\s*\[\d{1,3}\])+")
 MARK_WINDOW = 40
 

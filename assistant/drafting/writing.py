@@ -27,7 +27,7 @@ from ..index import get_index, registry_with_corpus
 from ..replies import is_garbled, leaks_scaffolding, strip_scaffolding
 from ..replies import stream_reply as guarded
 from ..tasks import TaskRegister
-from ..text import MARKER, figures_with_units, fold, nfc
+from ..text import GAP, GAP_OPEN, GAP_RUN, MARKER, figures_with_units, fold, nfc
 from ..verify import draft_findings, mark_unverified
 from .citing import canonical_citations, fix_repeated_words
 from .facts import HEADING_LINE, PartFacts, Sources, gather
@@ -41,17 +41,13 @@ MIN_MODEL_WORDS = 20
 FIGURE_LABEL_WORDS = (2, 14)  # a figure's label this long says what it counts (shorter: a verb; longer: a run-on)
 ATTACH_MIN_SHARE = 0.6      # an unmarked line is tied to the passage holding this share of its words
 MAX_PART_TOKENS = 320
-PLACEHOLDER = "[cần bổ sung: {}]"
 RETRY_TEMPERATURE = 0.4     # a garbled part is written once more, sampled differently
 _LETTERS = "abcdefghiklmnopqrstuvxy"
 
 
-_PLACEHOLDER_RUN = re.compile(r"\[cần bổ sung:[^\]]*\]")
-
-
 def words(text: str) -> int:
     """Words of report text: markers and "[cần bổ sung: …]" placeholders do not count."""
-    return len(MARKER.sub("", _PLACEHOLDER_RUN.sub("", text)).split())
+    return len(MARKER.sub("", GAP_RUN.sub("", text)).split())
 
 
 @dataclass
@@ -162,7 +158,7 @@ def attach_markers(body: str, passages: list[Hit], sources: Sources) -> str:
     texts = [(sources.add(h), nfc(h.meta.get("excerpt") or h.text)) for h in passages]
     out = []
     for line in body.split("\n"):
-        if not line.strip() or MARKER.search(line) or line.lstrip().startswith("[cần bổ sung"):
+        if not line.strip() or MARKER.search(line) or line.lstrip().startswith(GAP_OPEN):
             out.append(line)
             continue
         figures = [v for v, _ in figures_with_units(line)]
@@ -191,7 +187,7 @@ def attach_periods(body: str, sources: Sources) -> str:
     for line in body.split("\n"):
         markers = [int(m) for m in MARKER.findall(line)]
         figures = figures_with_units(MARKER.sub("", line))
-        if not markers or not figures or periods_in(line) or line.lstrip().startswith("[cần bổ sung"):
+        if not markers or not figures or periods_in(line) or line.lstrip().startswith(GAP_OPEN):
             out.append(line)
             continue
         periods = set()
@@ -255,11 +251,11 @@ def write_part_stream(facts: PartFacts, opening: str, sources: Sources, *,
 
 
 def _model_failed(label: str) -> str:
-    return PLACEHOLDER.format(f"nội dung {label.lower()} — mô hình không viết được đoạn đạt yêu cầu, cần soạn tay")
+    return GAP.format(f"nội dung {label.lower()} — mô hình không viết được đoạn đạt yêu cầu, cần soạn tay")
 
 
 def _placeholders(facts: PartFacts) -> str:
-    return " ".join(PLACEHOLDER.format(m) for m in facts.missing)
+    return " ".join(GAP.format(m) for m in facts.missing)
 
 
 def _join(opening: str, body: str, holes: str) -> str:
@@ -321,7 +317,7 @@ def draft_events(req: SectionRequest, report_date: date | None = None) -> Iterat
                     holes = " ".join(x for x in (holes, _model_failed(label)) if x)
             except LLMUnavailable as exc:
                 answer.error = str(exc)
-                holes = " ".join(x for x in (holes, PLACEHOLDER.format(f"nội dung {label.lower()}")) if x)
+                holes = " ".join(x for x in (holes, GAP.format(f"nội dung {label.lower()}")) if x)
         body = attach_periods(attach_markers(body, facts.passages, sources), sources) if body else ""
         if part.kind == "topic" and facts.passages:
             extra = figure_lines(facts.passages, body, sources, part.words - words(_join(opening, body, "")))
