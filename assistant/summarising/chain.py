@@ -2,11 +2,12 @@
 model) → verify → compare → render, yielding `Event`s.
 
 Everything a clerk reuses is read from the report itself (figures as records, each section's
-substance, copied with section and page). The model only shortens: it writes an overview of each
-part of that extracted material (results and figures; difficulties and causes; tasks and
-recommendations) — the map — and one overview of those — the reduce; its prose is verified against
-the report, and a figure it did not copy is marked. A report without recognisable structure is
-mapped from its own text. With a second report, the same indicators are set side by side.
+substance, copied with section and page). The model only shortens: it writes an overview of a
+digest of that extracted material (the main figures, the first difficulties, causes, tasks and
+recommendations) — one part for a typical report, so one call; a longer digest is mapped part by
+part and reduced once. Its prose is verified against the report and a figure it did not copy is
+marked. A report without recognisable structure is mapped from its own text. With a second report,
+the same indicators are set side by side.
 """
 from __future__ import annotations
 
@@ -26,13 +27,14 @@ from .extract import Summary, body_of, extract, load_target, read_summary
 from .render import people_dates, render
 from .sections import SECTION_KINDS
 
-MAP_CHARS = 1400        # one part of the extracted material given to the model
+MAP_CHARS = 2400        # one part of the extracted material given to the model (a typical report: one part)
 RAW_MAP_CHARS = 2400    # one part of a report's own text, when nothing could be extracted
 MAX_MAP_PARTS = 3
-MAP_TOKENS = 160
-OVERVIEW_TOKENS = 260
-ITEM_WORDS = 30         # an item is cut to this many words in the model's input
-MAP_FIGURES = 24        # figures of the report's own period given to the model
+MAP_TOKENS = 200
+OVERVIEW_TOKENS = 220
+ITEM_WORDS = 18         # an item is cut to this many words in the model's input
+MAP_FIGURES = 10        # figures given to the model, the report's own period first
+MAP_ITEMS = 3           # difficulties, causes, tasks, recommendations given to the model, each
 _CUT_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}[.,]$")
 
 
@@ -63,20 +65,26 @@ def _pack(title: str, lines: list[str], limit: int) -> str:
 
 
 def map_parts(s: Summary, hits: list[Hit]) -> list[str]:
-    """What the model shortens: the extracted material in up to three parts; the report's own text
-    when nothing was extracted."""
+    """What the model shortens: a digest of the extracted material (the main figures, the first
+    difficulties, causes, tasks and recommendations), in as few parts of MAP_CHARS as it fits — one
+    for a typical report; the report's own text when nothing was extracted."""
     own = own_figures(s)
     others = [r for r in s.figures if r not in own and s.section_kinds.get(r.section) not in SECTION_KINDS]
-    figures = [f"- {r.line()}" for r in (own + others)[:MAP_FIGURES]]
-    problems = [f"- Khó khăn: {_short(i['text'])}" for i in s.difficulties] + \
-               [f"- Nguyên nhân: {_short(i['text'])}" for i in s.causes]
-    plans = [f"- Nhiệm vụ: {_short(i['text'])}" for i in s.tasks] + \
-            [f"- Kiến nghị{' ' + i['addressee'] if i.get('addressee') else ''}: {_short(i['text'])}"
-             for i in s.recommendations]
+    lines = [f"- {r.line()}" for r in (own + others)[:MAP_FIGURES]]
+    lines += [f"- Khó khăn: {_short(i['text'])}" for i in s.difficulties[:MAP_ITEMS]]
+    lines += [f"- Nguyên nhân: {_short(i['text'])}" for i in s.causes[:MAP_ITEMS]]
+    lines += [f"- Nhiệm vụ: {_short(i['text'])}" for i in s.tasks[:MAP_ITEMS]]
+    lines += [f"- Kiến nghị{' ' + i['addressee'] if i.get('addressee') else ''}: {_short(i['text'])}"
+              for i in s.recommendations[:MAP_ITEMS]]
     title = f"Báo cáo: {s.title or ''}" + (f" ({s.period})" if s.period else "")
-    parts = [p for p in (_pack(f"{title}\nKết quả, số liệu:", figures, MAP_CHARS),
-                         _pack(f"{title}\nKhó khăn, nguyên nhân:", problems, MAP_CHARS),
-                         _pack(f"{title}\nNhiệm vụ, kiến nghị:", plans, MAP_CHARS)) if p]
+    parts: list[str] = []
+    while lines and len(parts) < MAX_MAP_PARTS:
+        part = _pack(title, lines, MAP_CHARS)
+        taken = part.count("\n")
+        if not taken:
+            break
+        parts.append(part)
+        lines = lines[taken:]
     if parts:
         return parts
     raw, current = [], ""
