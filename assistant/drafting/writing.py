@@ -179,6 +179,42 @@ def attach_markers(body: str, passages: list[Hit], sources: Sources) -> str:
     return "\n".join(out)
 
 
+def _holders(value: str, unit: str | None, sources: Sources, among: list[int]) -> list[int]:
+    out = []
+    for n in among:
+        text = nfc(sources.hits[n - 1].meta.get("excerpt") or sources.hits[n - 1].text)
+        if any(v == value and (unit is None or u is None or u == unit) for v, u in figures_with_units(text)):
+            out.append(n)
+    return out
+
+
+def repoint_markers(body: str, sources: Sources, part_sources: list[int]) -> str:
+    """A line whose figures its marker's source does not hold, but the part's other sources do (two
+    chunks of one section, numbered [1] and [2]), is re-pointed to the sources that hold them: the
+    model writes the sentence, the system ties each figure to its own source."""
+    out = []
+    for line in body.split("\n"):
+        markers = [int(m) for m in MARKER.findall(line)]
+        figures = figures_with_units(MARKER.sub("", line))
+        if not markers or not figures:
+            out.append(line)
+            continue
+        held = [_holders(v, u, sources, part_sources) for v, u in figures]
+        if all(any(n in h for n in markers) for h in held) or not all(held):
+            out.append(line)  # already right, or a figure no source holds (verification flags it)
+            continue
+        wanted = []
+        for h in held:
+            pick = next((n for n in h if n in markers), h[0])
+            if pick not in wanted:
+                wanted.append(pick)
+        run = "".join(f"[{n}]" for n in sorted(wanted))
+        first = MARKER.search(line)
+        line = MARKER.sub("", line[:first.start()]) + run + MARKER.sub("", line[first.start():])
+        out.append(line)
+    return "\n".join(out)
+
+
 def attach_periods(body: str, sources: Sources) -> str:
     """A line whose figures all belong to one period in their sources, but which does not say so,
     gets that period in front ("- Năm 2025, tiếp nhận 02 đơn …"): a figure never travels without the
@@ -313,12 +349,15 @@ def draft_events(req: SectionRequest, report_date: date | None = None) -> Iterat
                         break  # a reply the loop guard had to stop is garbled too
                     answer.parts[i].setdefault("garbled", []).append("loop" if cut else "garbled")
                     body = ""
-                if not body:
+                if not body and part.kind != "mandate":
+                    # (a mandate part is whole with the system's facts; its prose is a bonus)
                     holes = " ".join(x for x in (holes, _model_failed(label)) if x)
             except LLMUnavailable as exc:
                 answer.error = str(exc)
                 holes = " ".join(x for x in (holes, GAP.format(f"nội dung {label.lower()}")) if x)
-        body = attach_periods(attach_markers(body, facts.passages, sources), sources) if body else ""
+        part_sources = [sources.add(h) for h in facts.passages]
+        body = attach_markers(body, facts.passages, sources) if body else ""
+        body = attach_periods(repoint_markers(body, sources, part_sources), sources) if body else ""
         if part.kind == "topic" and facts.passages:
             extra = figure_lines(facts.passages, body, sources, part.words - words(_join(opening, body, "")))
             if extra:
