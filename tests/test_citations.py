@@ -447,3 +447,13 @@ def test_to_dict_matches_contract(seed):
     json.dumps(d, ensure_ascii=False)
     assert all(c["status"] in {"verified", "mismatch", "unknown", "local", "incomplete"} for c in d["citations"])
     assert isinstance(result.citations[0], Citation)
+
+
+def test_a_subset_or_a_nested_breakdown_is_not_a_sum_to_check():
+    """'tiếp nhận 2.846 hồ sơ, trong đó trực tuyến 1.764 …; đã giải quyết 2.781 …, trong đó đúng hạn …':
+    the online files are a subset, the resolved files another fact with a breakdown of their own."""
+    text = ("Quý III năm 2025: tiếp nhận 2.846 hồ sơ, trong đó trực tuyến 1.764 hồ sơ, chiếm 62,0%; đã giải quyết "
+            "2.781 hồ sơ, trong đó đúng hạn 2.752 hồ sơ, đạt 99,0%, quá hạn 29 hồ sơ; đang giải quyết 65 hồ sơ.")
+    assert [f for f in check_text(text).findings if f.code == "sum-mismatch"] == []
+    wrong = "Tổng số 412 việc, trong đó: khai sinh 236 việc; khai tử 98 việc; kết hôn 61 việc; khác 18 việc."
+    assert [f.code for f in check_text(wrong).findings] == ["sum-mismatch"]

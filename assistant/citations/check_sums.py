@@ -10,6 +10,10 @@ _SENT_END = re.compile(r"\.(?!\d)|\n\s*\n|\n(?=\s*[-+•*]|\s*[A-ZĐ0-9])")
 _GAP_PUNCTUATION = re.compile(r"[ ,:;.\n]*(?:co )?")    # "45 trường hợp, trong đó" / "… có trong đó"
 _GAP_SHORT_CLAUSE = re.compile(r"[^.;\n]{0,60}")         # "45 trường hợp đăng ký hộ tịch, trong đó"
 _GAP_SEPARATORS = re.compile(r"[ ,:.]*")
+# A breakdown ends where a new clause starts with a verb ("…; đã giải quyết 2.781 hồ sơ"), or where a
+# second "trong đó" opens a breakdown of one of the parts: what follows is another fact, not a part.
+_BREAKDOWN_END = re.compile(r"; {0,2}(?:(?:da|dang|con|chua) )?(?:giai quyet|tiep nhan|thu ly|xu ly)(?![a-z])"
+                            r"|(?<![a-z])trong do(?![a-z])")
 
 
 def _int(n: str) -> int:
@@ -35,6 +39,8 @@ def check_sums(ctx: Context) -> list[Finding]:
         unit = total.group("u")
         end_m = _SENT_END.search(s, m.end(), min(len(s), m.end() + P.SUM_WINDOW))
         stop = end_m.start() if end_m else min(len(s), m.end() + P.SUM_WINDOW)
+        clause_end = _BREAKDOWN_END.search(s, m.end(), stop)
+        stop = clause_end.start() if clause_end else stop
         parts = [q for q in P.SUM_QTY_RE.finditer(s, m.end(), stop) if q.group("u") == unit]
         if len(parts) < 2:
             continue
