@@ -28,6 +28,10 @@ from ..units import Unit
 from .planning import PartPlan, Plan
 
 PASSAGE_K = 5
+# A report's opening and closing formulas ("… báo cáo kết quả … như sau:", "Trên đây là báo cáo …"):
+# they say what the document is, not what the unit did.
+BOILERPLATE = re.compile(r"(?:báo cáo|như sau)[^.;]{0,200}:\s*$|^\s*[-+]?\s*Trên đây là báo cáo|^\s*Nơi nhận",
+                         re.IGNORECASE)
 SOURCE_OVERHEAD = 60   # a numbered fact line's marker and separators, in characters
 MIN_FILL = 200         # room worth filling with retrieved passages after the same section
 # A report's own heading line ("5. Tiếp công dân, giải quyết khiếu nại, tố cáo"): a label, not a fact.
@@ -130,6 +134,7 @@ def unit_evidence(query: str, unit: Unit | None, budget: int, scope: str = "unit
             context = h.text.split("\n", 1)[0]  # the chunk's heading path: what its section is about
             excerpt = "\n".join(_with_period(s, excerpt) for line in excerpt.split("\n")
                                 for s in sentences(line) if not HEADING_LINE.match(s) and keep(s, context))
+        excerpt = "\n".join(ln for ln in excerpt.split("\n") if not BOILERPLATE.search(ln))
         if excerpt.strip():
             out.append(replace(h, meta={**h.meta, "excerpt": excerpt}))
     return out

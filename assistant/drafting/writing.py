@@ -38,6 +38,7 @@ CHARS_PER_TOKEN = 3.0       # measured: 6,000 characters of the seed report = 1,
 TOKENS_PER_WORD = 1.5       # Vietnamese words with markers and figures, Qwen2.5 tokenizer (bench/draft_eval.py)
 LENGTH_SLACK = 1.3          # the token cap leaves this much room over the words asked
 MIN_MODEL_WORDS = 20
+MIN_LINE_LETTERS = 8        # a shorter model line is a stray outline number or mark, not an idea
 FIGURE_LABEL_WORDS = (2, 14)  # a figure's label this long says what it counts (shorter: a verb; longer: a run-on)
 ATTACH_MIN_SHARE = 0.6      # an unmarked line is tied to the passage holding this share of its words
 MAX_PART_TOKENS = 320
@@ -136,6 +137,8 @@ def _clean_model_text(text: str, heading: str) -> str:
             continue
         if heading and s.rstrip(":").lower() == heading.lower():
             continue
+        if sum(c.isalpha() for c in s) < MIN_LINE_LETTERS:
+            continue  # "- 2." and the like: an outline number left alone
         if not s.startswith(("-", "+", "•")):
             s = "- " + s
         lines.append(s)
@@ -199,9 +202,9 @@ def repoint_markers(body: str, sources: Sources, part_sources: list[int]) -> str
         if not markers or not figures:
             out.append(line)
             continue
-        held = [_holders(v, u, sources, part_sources) for v, u in figures]
-        if all(any(n in h for n in markers) for h in held) or not all(held):
-            out.append(line)  # already right, or a figure no source holds (verification flags it)
+        held = [h for h in (_holders(v, u, sources, part_sources) for v, u in figures) if h]
+        if not held or all(any(n in h for n in markers) for h in held):
+            out.append(line)  # already right, or no source holds them (verification flags the figures)
             continue
         wanted = []
         for h in held:
