@@ -280,7 +280,8 @@ def test_a_part_the_model_cannot_write_and_no_figure_fills_is_a_visible_placehol
         while True:
             yield "hồ sơ của người giao dịch, "
     monkeypatch.setattr(llm, "stream_chat", ScriptedModel(reply))
-    monkeypatch.setattr(writing, "figure_lines", lambda *a, **k: "")  # a section without figures
+    monkeypatch.setattr(writing, "figure_lines", lambda *a, **k: "")  # a section without figures …
+    monkeypatch.setattr(writing, "fact_sentences", lambda *a, **k: "")  # … nor sentences to complete it with
     answer = draft("Soạn mục 1.4 Tiếp công dân, khoảng 120 chữ", unit="xã Tân Lập")
     assert "mô hình không viết được" in answer.text and "hồ sơ của người giao dịch" not in answer.text
 
@@ -293,3 +294,19 @@ def test_a_mandate_part_is_whole_without_the_models_words(indexed, monkeypatch):
     answer = draft("Soạn mục 1.3 Phân quyền, phân cấp, lĩnh vực tư pháp, khoảng 200 chữ", unit="xã Tân Lập")
     assert answer.text.count("Nghị định số 120/2025/NĐ-CP ngày 11/6/2025") == 1
     assert "hồ sơ của người giao dịch" not in answer.text and "mô hình không viết được" not in answer.text
+
+
+def test_a_part_is_completed_from_its_facts_and_trimmed_to_its_length():
+    from assistant.drafting.facts import Sources
+    from assistant.drafting.writing import fact_sentences, trim_to_length, words
+
+    sources = Sources()
+    section = Hit("d", "d.md", "", "", 1, "II > 2", 0.0, "", meta={
+        "chunk_id": "d:1", "same_section": True,
+        "excerpt": "- Việc số hóa sổ hộ tịch của xã cũ chưa hoàn thành do sổ bị hư hỏng.\n"
+                   "- Tài liệu phổ biến pháp luật bằng tiếng dân tộc thiểu số còn thiếu."})
+    written = "- Việc số hóa sổ hộ tịch của xã cũ chưa hoàn thành do sổ bị hư hỏng [1]."
+    added = fact_sentences([section], written, sources, words_left=30)
+    assert added == "- Tài liệu phổ biến pháp luật bằng tiếng dân tộc thiểu số còn thiếu [1]."
+    long = "\n".join(f"- Ý thứ {i} của phần này gồm đúng mười chữ cho dễ đếm [1]." for i in range(6))
+    assert words(trim_to_length(long, "", 30)) <= 30 * 1.25

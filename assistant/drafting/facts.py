@@ -120,7 +120,7 @@ def unit_evidence(query: str, unit: Unit | None, budget: int, scope: str = "unit
     # The same section of the last report is the first evidence: packed on its own, it keeps its
     # sentences (a list of difficulties shares few words with the request, yet it is the answer);
     # what retrieval finds fills the room left.
-    packed = pack(first, query, budget) if first else []
+    packed = [replace(h, meta={**h.meta, "same_section": True}) for h in pack(first, query, budget)] if first else []
     left = budget - sum(len(h.meta.get("excerpt") or "") + SOURCE_OVERHEAD for h in packed)
     seen = {h.meta.get("chunk_id") for h in first or []}
     found = [h for h in retrieve(query, PASSAGE_K, {"unit": unit.name, "scope": scope, "until": until})

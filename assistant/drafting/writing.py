@@ -27,7 +27,7 @@ from ..index import get_index, registry_with_corpus
 from ..replies import is_garbled, leaks_scaffolding, strip_scaffolding
 from ..replies import stream_reply as guarded
 from ..tasks import TaskRegister
-from ..text import GAP, GAP_OPEN, GAP_RUN, MARKER, figures_with_units, fold, nfc
+from ..text import GAP, GAP_OPEN, GAP_RUN, MARKER, figures_with_units, fold, nfc, sentences
 from ..verify import draft_findings, mark_unverified
 from .citing import canonical_citations, fix_repeated_words
 from .facts import HEADING_LINE, PartFacts, Sources, gather
@@ -38,6 +38,8 @@ CHARS_PER_TOKEN = 3.0       # measured: 6,000 characters of the seed report = 1,
 TOKENS_PER_WORD = 1.5       # Vietnamese words with markers and figures, Qwen2.5 tokenizer (bench/draft_eval.py)
 LENGTH_SLACK = 1.3          # the token cap leaves this much room over the words asked
 MIN_MODEL_WORDS = 20
+LONGEST = 1.25              # a part is trimmed to this many times its length
+FACT_MIN_WORDS = 5          # a passage sentence this long is a fact worth completing a part with
 MIN_LINE_LETTERS = 8        # a shorter model line is a stray outline number or mark, not an idea
 FIGURE_LABEL_WORDS = (2, 14)  # a figure's label this long says what it counts (shorter: a verb; longer: a run-on)
 ATTACH_MIN_SHARE = 0.6      # an unmarked line is tied to the passage holding this share of its words
@@ -101,7 +103,7 @@ def mandate_opening(facts: PartFacts, sources: Sources, cited: set[str]) -> tupl
     return text, markers
 
 
-_HEADER_LINE = re.compile(r"^\s*(?:Số\s*:|[^\d,]{2,40},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\s*$)")
+_HEADER_LINE = re.compile(r"^\s*(?:(?:BÁO CÁO|KẾ HOẠCH|TỜ TRÌNH|QUYẾT ĐỊNH|NGHỊ QUYẾT|THÔNG BÁO)\b|Số\s*:|[^\d,]{2,40},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\s*$)")
 
 
 def _header_line(line: str) -> bool:
@@ -271,6 +273,40 @@ def figure_lines(passages: list[Hit], written: str, sources: Sources, words_left
     return "\n".join(lines)
 
 
+def fact_sentences(passages: list[Hit], written: str, sources: Sources, words_left: int) -> str:
+    """Sentences of the unit's passages the text does not carry yet (most of their words absent),
+    written as they stand, each with its source's marker, while the part's length allows: a list of
+    difficulties or proposals the model shortened is completed from the facts, not invented."""
+    have = set(fold(MARKER.sub("", written)).split())
+    lines = []
+    own = [h for h in passages if h.meta.get("same_section")]
+    for hit in own or passages:  # the same section of the last report, when there is one
+        n = sources.add(hit)
+        for line in (hit.meta.get("excerpt") or hit.text).split("\n"):
+            if HEADING_LINE.match(line) or _header_line(line) or line.rstrip().endswith(":"):
+                continue
+            for sentence in sentences(line.strip(" -+•")):
+                words_ = [w for w in fold(sentence).split() if len(w) > 2]
+                if len(words_) < FACT_MIN_WORDS or sum(w in have for w in words_) >= 0.5 * len(words_):
+                    continue
+                text = sentence.rstrip(" .;")
+                line_out = f"- {text[:1].upper() + text[1:]} [{n}]."
+                if words(line_out) > words_left:
+                    return "\n".join(lines)
+                lines.append(line_out)
+                words_left -= words(line_out)
+                have.update(words_)
+    return "\n".join(lines)
+
+
+def trim_to_length(body: str, opening: str, want: int) -> str:
+    """Drop the model's last lines while the part runs past LONGEST × its length (keeping one)."""
+    lines = body.split("\n")
+    while len(lines) > 1 and words(_join(opening, "\n".join(lines), "")) > LONGEST * want:
+        lines.pop()
+    return "\n".join(lines)
+
+
 def _model_words(part: PartPlan, opening: str) -> int:
     """What is left of the part's length for the model once the system has written its facts."""
     return part.words - words(opening)
@@ -361,11 +397,14 @@ def draft_events(req: SectionRequest, report_date: date | None = None) -> Iterat
         part_sources = [sources.add(h) for h in facts.passages]
         body = attach_markers(body, facts.passages, sources) if body else ""
         body = attach_periods(repoint_markers(body, sources, part_sources), sources) if body else ""
+        if body:
+            body = trim_to_length(body, opening, part.words)
         if part.kind == "topic" and facts.passages:
-            extra = figure_lines(facts.passages, body, sources, part.words - words(_join(opening, body, "")))
-            if extra:
-                body = f"{body}\n{extra}" if body else extra
-                holes = holes.replace(_model_failed(label), "").strip()
+            for fill in (figure_lines, fact_sentences):
+                extra = fill(facts.passages, body, sources, part.words - words(_join(opening, body, "")))
+                if extra:
+                    body = f"{body}\n{extra}" if body else extra
+                    holes = holes.replace(_model_failed(label), "").strip()
         body = canonical_citations(fix_repeated_words(body), sources.hits, registry, cited) if body else ""
         wp.text = nfc(_join(opening, body, holes))
         wp.system_spans = [(0, len(nfc(opening)))] if part.kind == "mandate" else []
