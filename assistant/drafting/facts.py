@@ -132,7 +132,7 @@ def unit_evidence(query: str, unit: Unit | None, budget: int, scope: str = "unit
         excerpt = h.meta.get("excerpt") or h.text
         if keep is not None:
             context = h.text.split("\n", 1)[0]  # the chunk's heading path: what its section is about
-            excerpt = "\n".join(_with_period(s, excerpt) for line in excerpt.split("\n")
+            excerpt = "\n".join(_with_period(s, h.text) for line in excerpt.split("\n")
                                 for s in sentences(line) if not HEADING_LINE.match(s) and keep(s, context))
         excerpt = "\n".join(ln for ln in excerpt.split("\n") if not BOILERPLATE.search(ln))
         if excerpt.strip():
@@ -141,7 +141,8 @@ def unit_evidence(query: str, unit: Unit | None, budget: int, scope: str = "unit
 
 
 def _with_period(sentence: str, passage: str) -> str:
-    """A sentence taken out of its passage keeps the period its figures belong to ("Năm 2025: …")."""
+    """A sentence taken out of its passage (the whole chunk) keeps the period its figures belong to
+    ("Năm 2025: …")."""
     if periods_in(sentence):
         return sentence
     start = passage.find(sentence)

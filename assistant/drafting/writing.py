@@ -236,7 +236,7 @@ def attach_periods(body: str, sources: Sources) -> str:
             for n in markers:
                 if 1 <= n <= len(sources.hits):
                     hit = sources.hits[n - 1]
-                    for r in extract_figures(nfc(hit.meta.get("excerpt") or hit.text)):
+                    for r in extract_figures(nfc(hit.text)):  # the whole chunk: its lead-in lines say the period
                         if r.value == value and (unit is None or (r.unit or "").split()[:1] == [unit]):
                             periods.add(r.period)
         if len(periods) == 1 and None not in periods:
