@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from .analyser import tokens
 from .documents import Hit
+from .figures import periods_compatible, periods_in
 from .query import QUESTION_SYLLABLES
 from .text import figures_with_units, sentence_cuts
 
@@ -37,6 +38,8 @@ HEADING_WEIGHT = 0.3  # the section a sentence sits in counts a little towards i
 LEAD_WEIGHT = 0.5  # ... and the lead-in line above it ("+ Quý I năm 2026:") a little more
 SAME_HIT_DECAY = 0.7  # each further sentence from one chunk counts a little less: spread over sources
 TITLE_MAX = 80
+PERIOD_MATCH = 1.5   # a sentence of the period asked about …
+PERIOD_OTHER = 0.3   # … and one of another period
 MAX_CANDIDATES_PER_HIT = 24
 
 # A figure counts something ("08 người", "69,2%"); one followed by these is part of a date.
@@ -112,6 +115,20 @@ def _leads(units_by_hit: list[list[_Unit]]) -> dict[int, _Unit]:
                 out[id(u)] = current  # (a sentence that opens with its own lead-in needs no other)
             current = own or current
     return out
+
+
+def _period_factor(asked: str | None, u: _Unit, lead: _Unit | None, head: _Unit | None) -> float:
+    """For a question about a period ("… quý I năm 2026?"): a sentence whose own period (stated in it,
+    else in its lead-in line, else in its heading) is that period counts more, one of another period
+    much less — the figures of two periods often sit side by side."""
+    if asked is None:
+        return 1.0
+    for text in (u.text, lead.text if lead else "", head.text if head else ""):
+        found = periods_in(text)
+        if found:
+            own = found[0].group(0)
+            return PERIOD_MATCH if periods_compatible(asked, own) else PERIOD_OTHER
+    return 1.0
 
 
 def _terms(text: str) -> set[str]:
@@ -205,6 +222,8 @@ def pack(hits: list[Hit], query: str, budget: int, idf: Mapping[str, float] | No
         return sum(idf.get(t, 0.0) * (BIGRAM_WEIGHT if "_" in t else 1.0) for t in terms)
 
     figure_bonus = QUANTITY_BONUS if _ASKS_QUANTITY.search(query) else FIGURE_BONUS
+    asked = periods_in(query)
+    asked_period = asked[0].group(0) if asked else None
     counted = _COUNTED.search(query)
     counted = counted.group(1).lower() if counted else None
     for u, ts in zip(units, unit_terms):
@@ -215,7 +234,8 @@ def pack(hits: list[Hit], query: str, budget: int, idf: Mapping[str, float] | No
         # (much preferred when the question asks "bao nhiêu").
         u.score = (matched / math.sqrt(1 + len(u.text) / 200) / (1 + 0.1 * u.hit)
                    * (figure_bonus if units_counted else 1.0)
-                   * (COUNTED_BONUS if counted in units_counted else 1.0))
+                   * (COUNTED_BONUS if counted in units_counted else 1.0)
+                   * _period_factor(asked_period, u, leads.get(id(u)), heads[u.hit]))
 
     # What a source block costs besides its sentences, at most: label (either form), fences and the
     # blank line between blocks.
