@@ -59,6 +59,7 @@ class _Unit:
     text: str
     score: float = 0.0
     lead: bool = False  # a lead-in line ("+ Năm 2025:") standing in for the sentence that holds it
+    other_period: bool = False  # of another period than the one the question asks about
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
@@ -236,6 +237,7 @@ def pack(hits: list[Hit], query: str, budget: int, idf: Mapping[str, float] | No
                    * (figure_bonus if units_counted else 1.0)
                    * (COUNTED_BONUS if counted in units_counted else 1.0)
                    * _period_factor(asked_period, u, leads.get(id(u)), heads[u.hit]))
+        u.other_period = _period_factor(asked_period, u, leads.get(id(u)), heads[u.hit]) == PERIOD_OTHER
 
     # What a source block costs besides its sentences, at most: label (either form), fences and the
     # blank line between blocks.
@@ -279,10 +281,13 @@ def pack(hits: list[Hit], query: str, budget: int, idf: Mapping[str, float] | No
     # The best sentence always goes in, cut to fit when it is very long.
     first = min(units, key=key)
     take(first, _cut(first.text, q, max(80, min(CUT_AT, budget - cost(first, 0)))))
-    left = [u for u in units if u is not first and u.score > 0]
+    # Sentences of another period than the one asked about stay out: beside the right period's
+    # figures, a small model takes the wrong ones as often as not.
+    left = [u for u in units if u is not first and u.score > 0 and not u.other_period]
     # Then, while room is left, the opening sentences of the best-ranked chunks: a chunk found by
     # meaning alone shares no words with the request, yet the retriever judged it relevant.
-    filler = sorted((u for u in units if u is not first and u.score <= 0), key=lambda u: (u.hit + u.order, u.hit))
+    filler = sorted((u for u in units if u is not first and u.score <= 0 and not u.other_period),
+                    key=lambda u: (u.hit + u.order, u.hit))
 
     def priority(u: _Unit) -> float:
         # Greedy by value per character of prompt: opening a new source costs its label, fences and
