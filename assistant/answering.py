@@ -17,7 +17,7 @@ from .packing import format_sources, pack
 from .query import QUESTION_SYLLABLES, analyse_query
 from .replies import stream_reply, strip_scaffolding
 from .retrieval import retrieve
-from .units import known_units, unit_in
+from .units import known_units, unit_in, without_unit
 from .verify import answer_findings, mark_unverified
 
 log = logging.getLogger(__name__)
@@ -104,13 +104,17 @@ def _retrieve_step(args: dict) -> dict:
     if unit is not None:
         filters["unit"] = unit.name
     found = retrieve(question, args.get("k"), filters)
-    return {**args, "unit": unit, "found": found, "idf": query_idf(question)}
+    # With the unit's documents only, the unit's name is satisfied by construction: the gate weighs
+    # what the question asks about, not whose it is.
+    gate_question = without_unit(question, unit) if unit is not None else question
+    return {**args, "unit": unit, "found": found, "idf": query_idf(question), "gate_question": gate_question}
 
 
 def _pack_step(state: dict) -> dict:
     """Packer: the sentences that answer, within the prompt budget; the question-level gate."""
     hits = prompt_hits(state["question"], state["found"], state["idf"])
-    ok = bool(hits) and answerable(state["question"], state["found"], state["idf"])
+    gate = state.get("gate_question") or state["question"]
+    ok = bool(hits) and answerable(gate, state["found"], query_idf(gate) if gate != state["question"] else state["idf"])
     return {**state, "hits": hits, "answerable": ok}
 
 

@@ -162,3 +162,25 @@ def known_units(records) -> list[Unit]:
         if u is not None:
             out.setdefault(u.key, u)
     return list(out.values())
+
+
+_BODY_BEFORE = re.compile(r"(?:(?:Văn phòng\s+)?(?:HĐND và UBND|UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân)\s+)?$", re.IGNORECASE)
+
+
+def without_unit(text: str, unit: Unit | None) -> str:
+    """The text with its mention of `unit` (and the body before it, "UBND xã An Hòa") taken out: once
+    the documents are the unit's own, its name says nothing about what the question asks."""
+    if unit is None:
+        return text
+    text = nfc(text)
+    out, pos = [], 0
+    for m in UNIT_MENTION.finditer(text):
+        u = _unit(m.group(1), m.group(2))
+        if u is None or u.key != unit.key:
+            continue
+        name_end = m.start(2) + len(" ".join(m.group(2).split()[:len(u.key.split())]))
+        body = _BODY_BEFORE.search(text, pos, m.start())
+        out.append(text[pos:body.start() if body else m.start()])
+        pos = name_end
+    out.append(text[pos:])
+    return " ".join("".join(out).split())

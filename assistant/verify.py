@@ -14,7 +14,7 @@ from datetime import date
 from .citations import check_text, find_citations, normalise_number
 from .documents import Hit
 from .figures import ORDINAL_BEFORE, FigureRecord, extract_figures, periods_compatible
-from .text import FIGURE, GAP_OPEN, MARKER, UNVERIFIED, nfc, unit_after
+from .text import FIGURE, GAP_OPEN, MARKER, UNVERIFIED, fold, nfc, unit_after
 from .units import Unit, mentions, same_unit
 
 BEFORE_WINDOW = 40
@@ -222,6 +222,21 @@ def _holds(hit: Hit, value: str, unit: str | None) -> list:
     return out
 
 
+# Words many figure labels share ("Đăng ký …", "Tổng số …", "Thủ tục …"): they do not tell what a figure counts.
+_LABEL_FILLER = frozenset(fold(w) for w in (
+    "đăng", "ký", "tổng", "số", "thủ", "tục", "công", "tác", "thực", "hiện", "trong", "đó", "của",
+    "và", "các", "cho", "được", "đã", "xã", "ủy", "ban", "nhân", "dân", "ubnd", "năm", "quý", "tháng", "kỳ",
+    "việc", "trường", "hợp", "người", "lượt", "hồ", "sơ", "cấp", "tại", "với", "theo", "về", "là", "có"))
+
+
+def _label_words(label: str) -> set[str]:
+    """The words that say what a figure counts: "Đăng ký kết hôn" → {kết… hôn}; none for a label too
+    vague to compare."""
+    words = {w for w in fold(label or "").replace(",", " ").split() if len(w) > 1 and not w.isdigit()}
+    distinct = words - _LABEL_FILLER
+    return distinct if len(distinct) >= 2 else set()
+
+
 def _in(spans: list[tuple[int, int]], pos: int) -> bool:
     return any(s <= pos < e for s, e in spans)
 
@@ -265,6 +280,14 @@ def marker_findings(text: str, hits: list[Hit], *, unit: Unit | None = None,
                     "other-unit", "error", text, f_start, f_end,
                     f"Số liệu '{shown}' lấy từ báo cáo của {wrong[0]}, không phải của {about[0].name}.",
                     f"Dùng số liệu trong báo cáo của {about[0].name}, hoặc ghi rõ đơn vị có số liệu này."))
+                continue
+            labelled = [rec for _, rec in holders if _label_words(rec.label)]
+            if labelled and not any(_label_words(rec.label) & set(fold(stretch).split()) for rec in labelled):
+                n = next(n for n, rec in holders if rec in labelled)
+                out.append(finding(
+                    "source-mismatch", "warning", text, f_start, f_end,
+                    f"Số liệu '{shown}' trong nguồn [{n}] là của \"{labelled[0].label}\", không phải của điều câu "
+                    "này nói.", "Đối chiếu lại số liệu với nguồn, sửa nội dung hoặc bỏ số liệu."))
                 continue
             stated = r.period
             if stated:

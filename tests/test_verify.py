@@ -150,3 +150,10 @@ def test_the_systems_own_sentences_are_not_claims_to_check():
     text = "Theo Nghị định số 120/2025/NĐ-CP, cấp xã được giao 21 nhiệm vụ [1]."
     assert draft_findings(text, UNIT_SOURCES, trusted_spans=[(0, len(text))]) == []
     assert "unsupported-claim" in codes(draft_findings(text, UNIT_SOURCES))
+
+
+def test_a_figure_given_for_another_thing_than_its_source_counts_is_source_mismatch():
+    sources = [_src("Năm 2025: Đăng ký kết hôn: 97 cặp; Đăng ký khai sinh: 301 trường hợp.", "xã Minh Tân")]
+    found = marker_findings("- Xã Minh Tân đã đăng ký khai sinh 97 cặp [1].", sources)
+    assert codes(found) == ["source-mismatch"] and "Đăng ký kết hôn" in found[0]["message"]
+    assert marker_findings("- Năm 2025, xã đăng ký kết hôn 97 cặp [1].", sources) == []
