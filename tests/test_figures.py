@@ -176,3 +176,16 @@ def test_as_of_and_this_period_are_periods():
     assert one("Tính đến ngày 31/5/2026, đã số hóa 9.460 dữ liệu.", "9.460").period == "Tính đến ngày 31/5/2026"
     assert one("Trong kỳ tiếp nhận 23 vụ việc.", "23").period == "Trong kỳ"
     assert period_interval("Tính đến ngày 31/5/2026") is None and periods_compatible("Đến nay", "Năm 2025")
+
+
+def test_a_term_after_a_noun_names_the_thing_and_does_not_date_the_figures():
+    text = ("Ủy ban nhân dân xã đã ban hành Quy chế làm việc nhiệm kỳ 2021 - 2026; ban hành 146 quyết định. "
+            "Trong nhiệm kỳ 2021 - 2026, xã đã tổ chức 12 kỳ họp.")
+    assert one(text, "146").period is None
+    assert one(text, "12").period == "Nhiệm kỳ 2021 - 2026"
+
+
+def test_the_reports_own_span_and_a_lone_va_are_not_label_words():
+    text = "Trong 6 tháng, Ủy ban nhân dân xã tiếp nhận 4.875 văn bản đến; hiện có 58 người, gồm 19 cán bộ và 39 công chức."
+    assert not one(text, "4.875").label.lower().startswith("trong")
+    assert one(text, "19").label == "Cán bộ"

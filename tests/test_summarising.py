@@ -297,3 +297,11 @@ def test_the_tab_shows_the_figures_grouped_by_field_and_period():
     assert ["Thủ tục hành chính", "Quý I năm 2026", "Cấp bản sao trích lục hộ tịch", "33 trường hợp",
             "II > 1 > 1.9", 1] in table["data"]
     assert tab.figures_table(None)["data"] == []
+
+
+def test_a_part_heading_takes_its_title_from_the_next_line_and_dates_its_targets():
+    s = report("Phần thứ nhất\nKẾT QUẢ NĂM 2025\n\nI. KINH TẾ\n\nTổng thu ngân sách đạt 28 tỷ đồng.\n\n"
+                   "Phần thứ hai\nPHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2026\n\nI. CÁC CHỈ TIÊU CHỦ YẾU\n\n"
+                   "- Tổng thu ngân sách nhà nước trên địa bàn đạt 30 tỷ đồng trở lên.\n")
+    periods = {f.value: f.period for f in s.figures}
+    assert periods["30"] == "Năm 2026"
