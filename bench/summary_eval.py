@@ -60,6 +60,7 @@ from assistant.summarising import Summary, compare_summaries, read_summary, summ
 from assistant.text import figure_value, fold, nfc  # noqa: E402
 
 KEY = ROOT / "bench" / "data" / "reports_key.jsonl"
+HOLDOUT_KEY = ROOT / "bench" / "data" / "reports_key_holdout.jsonl"
 TUNED = (
     "corpus/bao-cao-so-ket-binh-thanh-2026.txt",
     "corpus/mau/bao-cao-tu-phap-6-thang-2025-xa-mau.md",
@@ -251,9 +252,12 @@ def main() -> int:
     ap.add_argument("--only", help="a report's file name (or part of it)")
     ap.add_argument("--show-misses", action="store_true")
     ap.add_argument("--model", action="store_true", help="run the whole job with the model and time it")
+    ap.add_argument("--key", type=Path, default=KEY,
+                    help=f"the key to score against (default {KEY.relative_to(ROOT)}; "
+                         f"{HOLDOUT_KEY.relative_to(ROOT)}: two reports written later, blind to the code)")
     args = ap.parse_args()
 
-    entries = [json.loads(line) for line in KEY.read_text(encoding="utf-8").splitlines() if line.strip()]
+    entries = [json.loads(line) for line in args.key.read_text(encoding="utf-8").splitlines() if line.strip()]
     by_file = {e["file"]: e for e in entries}
     chosen = [e for e in entries if (args.split == "all" or (e["file"] in TUNED) == (args.split == "tuned"))
               and (not args.only or args.only in e["file"])]
