@@ -214,6 +214,20 @@ def test_difficulty_headings_in_many_forms(heading):
     assert [d["text"] for d in s.difficulties] == ["Thiếu công chức chuyên môn về đất đai"]
 
 
+def test_both_sides_of_causes_in_one_paragraph_and_a_point_opened_by_mot_la():
+    s = report("I. KẾT QUẢ\n1. Công tác chung\nXã hoàn thành kế hoạch.\n2. Nguyên nhân\n"
+               "Về khách quan, khối lượng hồ sơ chuyển về xã lớn; kinh phí còn hạn chế. "
+               "Về chủ quan, một số công chức chưa thành thạo phần mềm.\n"
+               "3. Bài học kinh nghiệm\nMột là, phải có sự chỉ đạo thường xuyên; xác định đây là nhiệm vụ trọng tâm.\n"
+               "Hai là, người đứng đầu phải gương mẫu trong công việc.\n")
+    assert [(c["side"], c["text"]) for c in s.causes] == [
+        ("objective", "Khối lượng hồ sơ chuyển về xã lớn"), ("objective", "Kinh phí còn hạn chế"),
+        ("subjective", "Một số công chức chưa thành thạo phần mềm")]
+    assert [x["text"] for x in s.lessons] == [
+        "Phải có sự chỉ đạo thường xuyên; xác định đây là nhiệm vụ trọng tâm",
+        "Người đứng đầu phải gương mẫu trong công việc"]
+
+
 # --- two periods side by side ---------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

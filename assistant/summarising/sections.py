@@ -41,6 +41,10 @@ DROP_START = _words_pattern(RULES["drop_connectors"])
 MARKUP = re.compile(r"\*\*|__")
 CLAUSE_SEPARATOR = re.compile(r";\s+")
 INLINE_LEAD = re.compile(r"^([^:]{2,400}?):\s+(\S.*)$", re.DOTALL)
+COMMA_LEAD = re.compile(r"^([^,:;]{2,60}),\s+(\S.*)$", re.DOTALL)  # "Về chủ quan, một số …"
+SIDE_LEAD_WORDS_MAX = 4
+ORDINAL_OPENER = re.compile(r"^(?:(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi) la|thu (?:nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi))"
+                            r"\s*[,:]\s+")  # folded "Một là,", "Thứ hai:"
 TRAILING_STOP = re.compile(r"[\s.;,:]+$")
 _ADDRESSEE_LEADS = sorted((tuple(fold(w).split()) for w in RULES["addressee_leads"]), key=len, reverse=True)
 _REQUEST_WORDS = sorted((tuple(fold(w).split()) for w in RULES["request_words"]), key=len, reverse=True)
@@ -298,21 +302,51 @@ def read_sections(blocks: list[Block]) -> Sections:
             continue
         if b.kind != "text" or state.kind not in SECTION_KINDS:
             continue
-        state, body, lead = _inline(state, text)
-        if lead:
-            _note_heading(found, state, lead + ":")
-        if BULLET.match(b.text) and not lead and body == text:
-            clauses = [c for c in (_clean(body),) if len(c.split()) >= 3]  # one numbered item is one item
-        else:
-            clauses = split_items(body)
-        who = state.addressee or (addressee_in(clauses[0]) if clauses and state.kind == "recommendations" else None)
-        for clause in clauses:
-            item = {"text": clause[:1].upper() + clause[1:], "section": b.section, "page": b.page}
-            if state.kind == "causes":
-                item["side"] = state.side
-            elif state.kind == "tasks":
-                item["group"] = state.group
-            elif state.kind == "recommendations":
-                item["addressee"] = who
-            found.items[state.kind].append(item)
+        for state, text, side_lead in _side_runs(state, text):
+            if side_lead:
+                _note_heading(found, state, side_lead)
+            _add_items(found, state, text, b)
     return found
+
+
+def _side_runs(state: State, text: str) -> list[tuple[State, str, str | None]]:
+    """A paragraph of causes naming both sides in turn ("Về khách quan, …. Về chủ quan, …") as one
+    run of sentences per side, each without its opening words; any other paragraph as it is."""
+    if state.kind != "causes":
+        return [(state, text, None)]
+    runs: list[tuple[State, list[str], str | None]] = []
+    for sentence in sentences(text):
+        m = COMMA_LEAD.match(sentence.strip())
+        side = side_of(m.group(1)) if m and len(m.group(1).split()) <= SIDE_LEAD_WORDS_MAX else None
+        if side:
+            runs.append((replace(state, side=side), [m.group(2)], m.group(1)))
+        elif runs:
+            runs[-1][1].append(sentence.strip())
+        else:
+            runs.append((state, [sentence.strip()], None))
+    if not any(lead for _, _, lead in runs):
+        return [(state, text, None)]
+    return [(st, " ".join(parts), lead) for st, parts, lead in runs]
+
+
+def _add_items(found: Sections, state: State, text: str, b: Block) -> None:
+    state, body, lead = _inline(state, text)
+    if lead:
+        _note_heading(found, state, lead + ":")
+    ordinal = ORDINAL_OPENER.match(fold(body))
+    if ordinal:  # "Một là, …; …." is one point however many clauses it has
+        clauses = [c for c in (_clean(body[ordinal.end():]),) if len(c.split()) >= 3]
+    elif BULLET.match(b.text) and not lead and body == text:
+        clauses = [c for c in (_clean(body),) if len(c.split()) >= 3]  # one numbered item is one item
+    else:
+        clauses = split_items(body)
+    who = state.addressee or (addressee_in(clauses[0]) if clauses and state.kind == "recommendations" else None)
+    for clause in clauses:
+        item = {"text": clause[:1].upper() + clause[1:], "section": b.section, "page": b.page}
+        if state.kind == "causes":
+            item["side"] = state.side
+        elif state.kind == "tasks":
+            item["group"] = state.group
+        elif state.kind == "recommendations":
+            item["addressee"] = who
+        found.items[state.kind].append(item)
