@@ -12,6 +12,7 @@ from .answers import Answer, Event, source_entries
 from .config import get_settings
 from .documents import Hit
 from .errors import LLMUnavailable
+from .figures import first_period
 from .index import get_index
 from .packing import format_sources, pack
 from .query import QUESTION_SYLLABLES, analyse_query
@@ -140,8 +141,9 @@ def _answer_step(states: Iterator[dict]) -> Iterator[Event]:
             continue
         text = strip_scaffolding(raw).strip()
         # Like a draft, an answer carries its own warnings: a wrong citation or figure is marked in place.
-        answer.text = mark_unverified(text, answer_findings(text, state["hits"], unit=state["unit"]))
-        answer.findings = answer_findings(answer.text, state["hits"], unit=state["unit"])
+        asked = first_period(state["question"])
+        answer.text = mark_unverified(text, answer_findings(text, state["hits"], unit=state["unit"], period=asked))
+        answer.findings = answer_findings(answer.text, state["hits"], unit=state["unit"], period=asked)
         yield Event("done", answer)
 
 

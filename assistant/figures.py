@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -671,3 +671,17 @@ def periods_compatible(a: str | None, b: str | None) -> bool:
     if ia is None or ib is None:
         return True
     return ia[0] <= ib[1] and ib[0] <= ia[1]
+
+
+PERIOD_SLACK_DAYS = 16  # "từ 01/7/2025 đến nay" in a report of 12/01/2026 still answers "năm 2025"
+
+
+def period_answers(asked: str | None, source: str | None, today: date | None = None) -> bool:
+    """Can a figure of the `source` period answer a question about the `asked` period? False only
+    when both are known and the source's days fall outside the asked ones: another period, or a
+    longer one holding it ("860 lượt" of 6 tháng đầu năm 2026 is not the figure of quý I)."""
+    ia, ib = period_interval(asked), period_interval(source, today)
+    if ia is None or ib is None:
+        return True
+    slack = timedelta(days=PERIOD_SLACK_DAYS)
+    return ib[0] >= ia[0] - slack and ib[1] <= ia[1] + slack

@@ -13,7 +13,7 @@ from datetime import date
 
 from .citations import check_text, find_citations, normalise_number
 from .documents import Hit
-from .figures import ORDINAL_BEFORE, FigureRecord, extract_figures, periods_compatible
+from .figures import ORDINAL_BEFORE, FigureRecord, extract_figures, first_period, period_answers, periods_compatible
 from .text import FIGURE, GAP_OPEN, MARKER, UNVERIFIED, fold, nfc, unit_after
 from .units import Unit, mentions, same_unit
 
@@ -321,9 +321,56 @@ def draft_findings(text: str, hits: list[Hit], *, unit: Unit | None = None, repo
     return findings
 
 
-def answer_findings(text: str, hits: list[Hit], *, unit: Unit | None = None) -> list[dict]:
-    """Every finding on a chat answer: as for drafts, but brief citations are fine."""
+def answer_findings(text: str, hits: list[Hit], *, unit: Unit | None = None,
+                    period: str | None = None) -> list[dict]:
+    """Every finding on a chat answer: as for drafts, but brief citations are fine; for a question
+    about a period, a figure its sources give for another period (`asked_period_findings`)."""
     findings, _ = verify_generated(text, hits)
     findings += marker_findings(text, hits, unit=unit)
+    if period:
+        findings += asked_period_findings(text, hits, period, findings)
     findings.sort(key=lambda f: (f["start"] or 0, f["code"]))
     return findings
+
+
+def _dated_records(hit: Hit) -> list:
+    """The source's figure records, a report's figures without a stated period taking the report's
+    own (from its title: "Báo cáo … 6 tháng cuối năm 2025")."""
+    key = "_dated_records"
+    if key not in hit.meta:
+        own = first_period(hit.title) if hit.meta.get("unit") else None
+        hit.meta[key] = extract_figures(hit.text, section=hit.section, page=hit.page, default_period=own)
+    return hit.meta[key]
+
+
+def _report_date(hit: Hit) -> date | None:
+    try:
+        return date.fromisoformat(str(hit.meta.get("date") or ""))
+    except ValueError:
+        return None
+
+
+def asked_period_findings(text: str, hits: list[Hit], asked: str, existing: list[dict] | None = None) -> list[dict]:
+    """A question about one period ("… trong quý I năm 2026?") answered with a figure its sources give
+    only for another or a longer period is `period-mismatch`, marked or not: a small model takes the
+    figure of the period beside the one asked as often as not."""
+    text = nfc(text)
+    taken = [(f.get("start") or 0, f.get("end") or 0) for f in existing or []]
+    claims = _claims(text)
+    out = []
+    for r in extract_figures(text):
+        if any(a < r.end and r.start < b for a, b in taken):
+            continue
+        markers = next((m for s, e, m in claims if s <= r.start < e), [])
+        chosen = [hits[n - 1] for n in markers if 1 <= n <= len(hits)] or hits
+        first = (r.unit or "").split()[0] if r.unit else None
+        held = [(rec.period, _report_date(h)) for h in chosen for rec in _dated_records(h)
+                if rec.value == r.value and (first is None or not rec.unit or rec.unit.split()[0] == first)]
+        if not held or any(p is None or period_answers(asked, p, d) for p, d in held):
+            continue
+        shown = f"{r.value} {r.unit}".strip() if r.unit != "%" else f"{r.value}%"
+        out.append(finding(
+            "period-mismatch", "warning", text, r.start, r.end,
+            f"Câu hỏi hỏi về '{asked}', nhưng nguồn ghi số liệu '{shown}' cho '{held[0][0]}'.",
+            f"Nguồn không có số liệu riêng của kỳ '{asked}'; đối chiếu lại hoặc ghi rõ kỳ của số liệu."))
+    return out

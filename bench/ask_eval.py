@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from corpus_index import corpus_index, use_packaged_model  # noqa: E402
 
 from assistant.answering import NOT_FOUND, ask  # noqa: E402
-from assistant.text import FIGURE, fold, nfc, unit_after  # noqa: E402
+from assistant.text import FIGURE, MARKER_RUN, fold, nfc, unit_after  # noqa: E402
 
 QUESTIONS = ROOT / "bench" / "data" / "ask_units.jsonl"
 NOT_IN_REPORTS = ("khong tim thay", "khong co so lieu", "khong co thong tin", "chua co so lieu", "khong neu",
@@ -47,8 +47,11 @@ MARK_WINDOW = 40
 
 
 def values_in(text: str) -> list[tuple[int, int, str, str | None]]:
+    """The figures of an answer; a source marker ("[1]", "[2, 3]") is not one."""
     t = nfc(text)
-    return [(m.start(1), m.end(1), m.group(1), unit_after(t, m.end(1))) for m in FIGURE.finditer(t)]
+    markers = [m.span() for m in MARKER_RUN.finditer(t)]
+    return [(m.start(1), m.end(1), m.group(1), unit_after(t, m.end(1))) for m in FIGURE.finditer(t)
+            if not any(a <= m.start(1) < b for a, b in markers)]
 
 
 def asked_unit(question: str) -> str | None:

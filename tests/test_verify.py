@@ -157,3 +157,24 @@ def test_a_figure_given_for_another_thing_than_its_source_counts_is_source_misma
     found = marker_findings("- Xã Minh Tân đã đăng ký khai sinh 97 cặp [1].", sources)
     assert codes(found) == ["source-mismatch"] and "Đăng ký kết hôn" in found[0]["message"]
     assert marker_findings("- Năm 2025, xã đăng ký kết hôn 97 cặp [1].", sources) == []
+
+
+def test_a_question_about_one_period_answered_with_anothers_figure_is_period_mismatch():
+    from dataclasses import replace
+
+    from assistant.verify import answer_findings
+    report = replace(_src("1. Hòa giải ở cơ sở\nHòa giải thành 15 vụ việc; tổ chức 07 hội nghị tuyên truyền với "
+                          "860 lượt người tham dự.", "xã Phú Lộc"),
+                     title="Báo cáo công tác tư pháp 6 tháng cuối năm 2025", meta={
+                         "unit": "xã Phú Lộc", "unit_key": unit_in("xã Phú Lộc").key, "date": "2026-01-08"})
+    asked = "Quý I năm 2026"
+    found = answer_findings("Trong quý I năm 2026, xã Phú Lộc hòa giải thành 15 vụ việc [1].", [report], period=asked)
+    assert codes(found) == ["period-mismatch"] and "6 tháng cuối năm 2025" in found[0]["message"]
+    # unmarked, the figure is looked up in every source
+    assert codes(answer_findings("Xã hòa giải thành 15 vụ việc.", [report], period=asked)) == ["period-mismatch"]
+    # a longer period holding the one asked is not its figure either
+    assert codes(answer_findings("Có 860 lượt người tham dự [1].", [report], period="Quý IV năm 2025")) == [
+        "period-mismatch"]
+    # the period the source gives answers; and a question without a period is not checked for one
+    assert answer_findings("Năm 2025, xã hòa giải thành 15 vụ việc [1].", [report], period="Năm 2025") == []
+    assert answer_findings("Xã hòa giải thành 15 vụ việc [1].", [report]) == []
