@@ -73,22 +73,8 @@ def load_users(path: Path | None = None) -> dict[str, str]:
 
 
 def _write_atomic(path: Path, users: dict[str, str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".users-", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(users, fh, ensure_ascii=False, indent=2, sort_keys=True)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        os.chmod(path, 0o600)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    content = json.dumps(users, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+    _private_file(path, content, prefix=".users-")
 
 
 def _validate(username: str, password: str) -> tuple[str, bytes]:
@@ -181,10 +167,10 @@ def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
-def _private_file(path: Path, content: bytes) -> None:
+def _private_file(path: Path, content: bytes, prefix: str = ".key-") -> None:
     """Write `content` to a new file readable by its owner only (atomic: no one sees a half file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".key-", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as fh:
@@ -192,6 +178,7 @@ def _private_file(path: Path, content: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+        os.chmod(path, 0o600)
     except BaseException:
         try:
             os.unlink(tmp)

@@ -81,20 +81,24 @@ class TaskRegister:
             doc["citation"] = self.document["citation"]
         return {"document": doc, "tasks": [t.to_dict() for t in self.tasks]}
 
+    def counts_line(self, moved_mark: str) -> str:
+        """"21 nhiệm vụ của cấp xã trong 5 lĩnh vực; 3 nhiệm vụ … (moved_mark)" — the table's and the app's summary."""
+        line = f"{len(self.tasks)} nhiệm vụ của cấp xã trong {len(self.by_field())} lĩnh vực"
+        moved = sum(t.new_to_commune for t in self.tasks)
+        if moved:
+            line += f"; {moved} nhiệm vụ văn bản ghi là chuyển từ cấp huyện hoặc chuyển giao cho cấp xã ({moved_mark})"
+        return line
+
     def table(self, width: int = _TABLE_TEXT_CHARS) -> str:
         """The register as staff read it in a terminal: a numbered table grouped by field, with counts."""
         groups = self.by_field()
-        new = sum(t.new_to_commune for t in self.tasks)
         lines = [self.citation]
         if self.citation == self.short_name and self.document.get("date"):
             lines[0] += f" (ban hành {vn_date(self.document['date'])})"
         if not self.tasks:
             lines.append("Không tìm thấy điều, khoản nào giao nhiệm vụ cho cấp xã trong văn bản này.")
             return "\n".join(lines)
-        summary = f"{len(self.tasks)} nhiệm vụ của cấp xã trong {len(groups)} lĩnh vực"
-        if new:
-            summary += f"; {new} nhiệm vụ văn bản ghi là chuyển từ cấp huyện hoặc chuyển giao cho cấp xã (đánh dấu *)"
-        lines += [summary + ".", ""]
+        lines += [self.counts_line("đánh dấu *") + ".", ""]
         n = 0
         for name, tasks in groups.items():
             lines.append(f"{name} — {len(tasks):02d} nhiệm vụ")

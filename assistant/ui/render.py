@@ -343,15 +343,11 @@ def register_html(reg) -> str:
     """One document's register: its registry citation, counts per field, and the table (STT, Căn cứ,
     Chủ thể thực hiện, Nhiệm vụ, and a mark for tasks the text says are moved to the commune)."""
     groups = reg.by_field()
-    moved = sum(t.new_to_commune for t in reg.tasks)
     out = [f"<div class='tl-register'><h3>{esc(reg.citation)}</h3>"]
     if not reg.tasks:
         out.append("<div class='tl-empty'>Văn bản này không có điều, khoản nào giao nhiệm vụ cho cấp xã.</div></div>")
         return "".join(out)
-    summary = f"{len(reg.tasks)} nhiệm vụ của cấp xã trong {len(groups)} lĩnh vực"
-    if moved:
-        summary += f"; {moved} nhiệm vụ văn bản ghi là chuyển từ cấp huyện hoặc chuyển giao cho cấp xã (★)"
-    out.append(f"<p>{esc(summary)}.</p>")
+    out.append(f"<p>{esc(reg.counts_line('★'))}.</p>")
     counts = "".join(f"<tr><td>{esc(name)}</td><td>{len(tasks):02d}</td>"
                      f"<td>{sum(t.new_to_commune for t in tasks):02d}</td></tr>" for name, tasks in groups.items())
     out.append("<table class='tl-table tl-counts'><thead><tr><th>Lĩnh vực</th><th>Số nhiệm vụ</th>"
