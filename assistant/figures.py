@@ -685,3 +685,25 @@ def period_answers(asked: str | None, source: str | None, today: date | None = N
         return True
     slack = timedelta(days=PERIOD_SLACK_DAYS)
     return ib[0] >= ia[0] - slack and ib[1] <= ia[1] + slack
+
+
+_REPORTS_ON = re.compile(r"\bbáo cáo\b", re.IGNORECASE)
+_AS_FOLLOWS = re.compile(r"như sau\s*:", re.IGNORECASE)
+
+
+def document_period(text: str, title: str | None = None) -> str | None:
+    """A report's own period: stated in its title ("Báo cáo … 6 tháng đầu năm 2026"), else in its
+    opening sentence, after its last "báo cáo" ("… Ủy ban nhân dân xã báo cáo kết quả 6 tháng … (từ
+    ngày 01/7/2025 đến ngày 31/12/2025) như sau:") — the plans and resolutions it cites before that
+    carry periods of their own."""
+    found = first_period(title or "")
+    if found:
+        return found
+    head = nfc(text[:6000])
+    m = _AS_FOLLOWS.search(head)
+    if not m:
+        return None
+    sentence_start = max(head.rfind(".\n", 0, m.start()), head.rfind("\n\n", 0, m.start()), 0)
+    opening = head[sentence_start:m.start()]
+    verbs = list(_REPORTS_ON.finditer(opening))
+    return first_period(opening[verbs[-1].end():] if verbs else opening)

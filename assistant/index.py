@@ -160,7 +160,8 @@ class Index:
         self._delete_chunks(rec.doc_id)  # leftovers of an interrupted earlier attempt
         base = {"doc_id": rec.doc_id, "source": rec.source, "kind": rec.kind, "number": rec.number,
                 "issuer": rec.issuer, "title": rec.title, "year": rec.year, "date": rec.date,
-                "unit": rec.meta.get("unit"), "unit_key": rec.meta.get("unit_key")}
+                "unit": rec.meta.get("unit"), "unit_key": rec.meta.get("unit_key"),
+                "period": rec.meta.get("period")}
         ids, texts = [], []
         for start in range(0, len(chunks), EMBED_BATCH):
             batch = chunks[start:start + EMBED_BATCH]

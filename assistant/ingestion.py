@@ -19,6 +19,7 @@ from .index import Index
 from .loaders import SUPPORTED, LoadError, file_sha256, iter_files, load
 from .manifest import DocumentRecord
 from .progress import Progress
+from .figures import document_period
 from .units import document_unit, is_legal_text
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,9 @@ def document_record(doc: Document, source: str) -> DocumentRecord:
     unit = None if is_legal_text(rec.kind) else document_unit(doc.text, rec.issuer)
     if unit is not None:
         rec.meta.update(unit=unit.name, unit_key=unit.key)
+        period = document_period(doc.text, rec.title)
+        if period:
+            rec.meta["period"] = period  # what a figure without a stated period belongs to
     return rec
 
 

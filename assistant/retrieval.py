@@ -172,6 +172,9 @@ def retrieve(query: str, k: int | None = None, filters: dict | Filters | None = 
         unit = record_unit(rec) if rec is not None else None
         if unit is not None:
             meta = {**meta, "unit": unit.name, "unit_key": unit.key}
+            period = (getattr(rec, "meta", None) or {}).get("period")
+            if period:
+                meta["period"] = period
         hits.append(Hit(
             doc_id=meta.get("doc_id", cid.split(":")[0]), source=meta.get("source", ""),
             title=meta.get("title", ""), number=meta.get("number", ""), page=meta.get("page"),

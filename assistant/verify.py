@@ -335,10 +335,10 @@ def answer_findings(text: str, hits: list[Hit], *, unit: Unit | None = None,
 
 def _dated_records(hit: Hit) -> list:
     """The source's figure records, a report's figures without a stated period taking the report's
-    own (from its title: "Báo cáo … 6 tháng cuối năm 2025")."""
+    own (read at ingestion from its title or opening, else from the title: "… 6 tháng cuối năm 2025")."""
     key = "_dated_records"
     if key not in hit.meta:
-        own = first_period(hit.title) if hit.meta.get("unit") else None
+        own = (hit.meta.get("period") or first_period(hit.title)) if hit.meta.get("unit") else None
         hit.meta[key] = extract_figures(hit.text, section=hit.section, page=hit.page, default_period=own)
     return hit.meta[key]
 

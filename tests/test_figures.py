@@ -189,3 +189,14 @@ def test_the_reports_own_span_and_a_lone_va_are_not_label_words():
     text = "Trong 6 tháng, Ủy ban nhân dân xã tiếp nhận 4.875 văn bản đến; hiện có 58 người, gồm 19 cán bộ và 39 công chức."
     assert not one(text, "4.875").label.lower().startswith("trong")
     assert one(text, "19").label == "Cán bộ"
+
+
+def test_a_reports_own_period_from_its_title_else_from_what_it_reports_on():
+    from assistant.figures import document_period
+    assert document_period("", "Kết quả công tác tư pháp 6 tháng đầu năm 2026") == "6 tháng đầu năm 2026"
+    opening = ("BÁO CÁO\nSơ kết 6 tháng vận hành mô hình chính quyền địa phương 02 cấp\n\n"
+               "Thực hiện Kế hoạch số 05-KH/ĐU ngày 02/01/2026 về sơ kết; căn cứ Nghị quyết về nhiệm vụ 6 tháng cuối "
+               "năm 2025, Ủy ban nhân dân xã báo cáo kết quả 6 tháng vận hành (từ ngày 01/7/2025 đến ngày 31/12/2025) "
+               "như sau:\n\nI. ĐẶC ĐIỂM")
+    assert document_period(opening, "Sơ kết 6 tháng vận hành mô hình") == "Từ ngày 01/7/2025 đến ngày 31/12/2025"
+    assert document_period("Không có câu mở đầu.", "Báo cáo công tác") is None
