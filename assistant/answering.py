@@ -14,6 +14,7 @@ from .documents import Hit
 from .errors import LLMUnavailable
 from .figures import first_period
 from .index import get_index
+from .lookup import figure_answer
 from .packing import format_sources, pack
 from .query import QUESTION_SYLLABLES, analyse_query
 from .replies import stream_reply, strip_scaffolding
@@ -126,6 +127,13 @@ def _answer_step(states: Iterator[dict]) -> Iterator[Event]:
         yield Event("sources", answer)
         if not state["answerable"]:
             answer.text = NOT_FOUND + (NEAREST_NOTE if state["hits"] else "")
+            yield Event("done", answer)
+            continue
+        looked_up = figure_answer(state["question"], state["hits"], state["unit"])
+        if looked_up:  # the records single the figure out: quoted with its period and source, no model
+            answer.text = looked_up
+            answer.findings = answer_findings(answer.text, state["hits"], unit=state["unit"],
+                                              period=first_period(state["question"]))
             yield Event("done", answer)
             continue
         prompt = prompts.template("ask").invoke({

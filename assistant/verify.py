@@ -333,7 +333,7 @@ def answer_findings(text: str, hits: list[Hit], *, unit: Unit | None = None,
     return findings
 
 
-def _dated_records(hit: Hit) -> list:
+def dated_records(hit: Hit) -> list:
     """The source's figure records, a report's figures without a stated period taking the report's
     own (read at ingestion from its title or opening, else from the title: "… 6 tháng cuối năm 2025")."""
     key = "_dated_records"
@@ -343,7 +343,7 @@ def _dated_records(hit: Hit) -> list:
     return hit.meta[key]
 
 
-def _report_date(hit: Hit) -> date | None:
+def report_date_of(hit: Hit) -> date | None:
     try:
         return date.fromisoformat(str(hit.meta.get("date") or ""))
     except ValueError:
@@ -364,7 +364,7 @@ def asked_period_findings(text: str, hits: list[Hit], asked: str, existing: list
         markers = next((m for s, e, m in claims if s <= r.start < e), [])
         chosen = [hits[n - 1] for n in markers if 1 <= n <= len(hits)] or hits
         first = (r.unit or "").split()[0] if r.unit else None
-        held = [(rec.period, _report_date(h)) for h in chosen for rec in _dated_records(h)
+        held = [(rec.period, report_date_of(h)) for h in chosen for rec in dated_records(h)
                 if rec.value == r.value and (first is None or not rec.unit or rec.unit.split()[0] == first)]
         if not held or any(p is None or period_answers(asked, p, d) for p, d in held):
             continue

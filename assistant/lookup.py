@@ -1,0 +1,124 @@
+"""A "bao nhiêu" question answered from the figure records of its sources, without the model.
+
+"Quý I năm 2026 xã Bình Thành đăng ký kết hôn bao nhiêu cặp?" is a lookup, not a composition: the
+unit's reports hold the figure as a record (label, unit, period — assistant.figures), and the system
+can pick it when the question's words, its counted unit and its period single one out. The answer
+quotes the source's own clause with its period and marker, so it is right by construction; a small
+model beside figures of two periods or of two things takes the wrong one as often as not. When the
+records do not single one figure out, the model answers as before.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .documents import Hit
+from .figures import FigureRecord, first_period, period_answers, period_interval, periods_in
+from .query import QUESTION_SYLLABLES
+from .text import fold, nfc
+from .units import Unit, mentions
+from .verify import dated_records, report_date_of
+
+_COUNTED = re.compile(r"\b(?:bao nhiêu|mấy)\s+([^\W\d_]+(?:\s+[^\W\d_]+)?)", re.IGNORECASE)
+_RATE = re.compile(r"\btỷ lệ\b.*\b(?:bao nhiêu|mấy)\b", re.IGNORECASE)
+# Words a question shares with every figure of a report: whose, when, and how it is asked.
+_FILLER = frozenset(fold(w) for w in (
+    "xã phường đặc khu ủy ban nhân dân ubnd hđnd văn phòng và của các được đã đang có là trong năm quý tháng "
+    "từ đến nay khi vận hành chính quyền địa phương 02 cấp tổng số toàn thực hiện cho tại với ở bao nhiêu mấy "
+    "được bao").split())
+MIN_COVER = 0.75   # share of the question's own words the figure's clause must carry
+MAX_LINES = 3      # figures of several periods, one line each
+
+
+@dataclass
+class _Candidate:
+    hit_no: int
+    record: FigureRecord
+    period: str | None
+    cover: float
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", fold(nfc(text))) if not w.isdigit()}
+
+
+def _topic(question: str, unit: Unit | None, counted: str | None) -> set[str]:
+    """The words that say what is counted: the question without its unit, period, question words."""
+    q = nfc(question)
+    for m in reversed(periods_in(q)):
+        q = q[:m.start()] + " " + q[m.end():]
+    for u in mentions(q) + ([unit] if unit else []):
+        q = re.sub(re.escape(u.name.split(" ", 1)[-1]), " ", q, flags=re.IGNORECASE)
+    drop = _FILLER | {fold(w) for w in QUESTION_SYLLABLES} | (_words(counted) if counted else set())
+    return {w for w in _words(q) if w not in drop and len(w) > 1}
+
+
+def _unit_fits(counted: str | None, rate: bool, record: FigureRecord) -> bool:
+    """"bao nhiêu lượt" takes "02 lượt" or "47 lượt người"; a rate question takes a percentage."""
+    if rate:
+        return record.unit == "%"
+    if not counted or not record.unit or record.unit == "%":
+        return False
+    return fold(record.unit).split()[0] == fold(counted).split()[0]
+
+
+def figure_answer(question: str, hits: list[Hit], unit: Unit | None = None) -> str | None:
+    """The answer quoting the figure(s) the question asks for, each with its period and marker, or
+    None when the records do not single them out (the model answers then)."""
+    question = nfc(question)
+    counted_m = _COUNTED.search(question)
+    rate = bool(_RATE.search(question))
+    if not counted_m and not rate:
+        return None
+    counted = counted_m.group(1) if counted_m and not rate else None
+    topic = _topic(question, unit, counted)
+    if not topic:
+        return None
+    asked = first_period(question)
+    found: list[_Candidate] = []
+    for n, h in enumerate(hits, 1):
+        if not h.meta.get("unit"):
+            continue  # a legal text's numbers are not a unit's figures
+        for r in dated_records(h):
+            if not _unit_fits(counted, rate, r):
+                continue
+            label_words = _words(r.label)
+            if not label_words & topic:
+                continue
+            cover = len(topic & (label_words | _words(r.clause))) / len(topic)
+            if cover < MIN_COVER:
+                continue
+            if asked and not (r.period and period_interval(r.period, report_date_of(h))
+                              and period_answers(asked, r.period, report_date_of(h))):
+                continue
+            found.append(_Candidate(n, r, r.period, cover))
+    if not found:
+        return None
+    best = max(c.cover for c in found)
+    found = [c for c in found if c.cover == best]
+    owners = {hits[c.hit_no - 1].meta.get("unit_key") for c in found}
+    if len(owners) > 1:
+        return None  # two communes' figures: whose is asked is not for the system to guess
+    by_period: dict[str, list[_Candidate]] = {}
+    for c in found:
+        by_period.setdefault(fold(c.period or ""), []).append(c)
+    if any(len({c.record.value for c in group}) > 1 for group in by_period.values()):
+        return None  # two figures for one period: the records do not single one out
+    if asked and len(by_period) > 1:
+        return None
+    chosen = sorted((group[0] for group in by_period.values()), key=lambda c: _start(c.period),
+                    reverse=True)[:MAX_LINES]
+    owner = hits[chosen[0].hit_no - 1].meta.get("unit") or ""
+    lines = []
+    for c in chosen:
+        clause = c.record.clause.strip().rstrip(".;,")
+        clause = clause[:1].upper() + clause[1:]
+        when = f"{c.period}, " if c.period and fold(c.period) not in fold(clause) else ""
+        lines.append(f"{when}{owner}: {clause} [{c.hit_no}].".replace(": :", ":"))
+    return "\n".join(f"- {ln}" for ln in lines) if len(lines) > 1 else lines[0]
+
+
+def _start(period: str | None) -> date:
+    interval = period_interval(period) if period else None
+    return interval[0] if interval else date.min
