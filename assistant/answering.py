@@ -129,7 +129,7 @@ def _answer_step(states: Iterator[dict]) -> Iterator[Event]:
             answer.text = NOT_FOUND + (NEAREST_NOTE if state["hits"] else "")
             yield Event("done", answer)
             continue
-        looked_up = figure_answer(state["question"], state["hits"], state["unit"])
+        looked_up = figure_answer(state["question"], state["hits"], state["unit"], searched=state["found"])
         if looked_up:  # the records single the figure out: quoted with its period and source, no model
             answer.text = looked_up
             answer.findings = answer_findings(answer.text, state["hits"], unit=state["unit"],

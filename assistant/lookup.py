@@ -36,7 +36,8 @@ class _Candidate:
     hit_no: int
     record: FigureRecord
     period: str | None
-    cover: float
+    cover: float    # share of the question's words the clause carries
+    purity: float   # share of the label's words the question asks about ("Đăng ký kết hôn" over "… đăng ký lại kết hôn")
 
 
 def _words(text: str) -> set[str]:
@@ -63,9 +64,12 @@ def _unit_fits(counted: str | None, rate: bool, record: FigureRecord) -> bool:
     return fold(record.unit).split()[0] == fold(counted).split()[0]
 
 
-def figure_answer(question: str, hits: list[Hit], unit: Unit | None = None) -> str | None:
-    """The answer quoting the figure(s) the question asks for, each with its period and marker, or
-    None when the records do not single them out (the model answers then)."""
+def figure_answer(question: str, hits: list[Hit], unit: Unit | None = None,
+                  searched: list[Hit] | None = None) -> str | None:
+    """The answer quoting the figure(s) the question asks for, each with its period and marker; that
+    the unit's reports give the thing only for other periods; or that they do not hold it at all
+    (no retrieved passage of theirs, `searched`, carries the question's words). None when the
+    records do not single a figure out: the model answers then."""
     question = nfc(question)
     counted_m = _COUNTED.search(question)
     rate = bool(_RATE.search(question))
@@ -89,34 +93,71 @@ def figure_answer(question: str, hits: list[Hit], unit: Unit | None = None) -> s
             cover = len(topic & (label_words | _words(r.clause))) / len(topic)
             if cover < MIN_COVER:
                 continue
-            if asked and not (r.period and period_interval(r.period, report_date_of(h))
-                              and period_answers(asked, r.period, report_date_of(h))):
-                continue
-            found.append(_Candidate(n, r, r.period, cover))
+            purity = len(label_words & topic) / len(label_words)
+            found.append(_Candidate(n, r, r.period, cover, purity))
     if not found:
-        return None
-    best = max(c.cover for c in found)
-    found = [c for c in found if c.cover == best]
+        return _absent(topic, unit, searched)
     owners = {hits[c.hit_no - 1].meta.get("unit_key") for c in found}
     if len(owners) > 1:
         return None  # two communes' figures: whose is asked is not for the system to guess
+    owner = hits[found[0].hit_no - 1].meta.get("unit") or ""
+    if asked:
+        in_period = [c for c in found if c.period and period_interval(c.period, report_date_of(hits[c.hit_no - 1]))
+                     and period_answers(asked, c.period, report_date_of(hits[c.hit_no - 1]))]
+        if not in_period:
+            if any(not c.period for c in found):
+                return None  # a figure of unknown period may be the one asked
+            others = _one_per_period(found)
+            if not others:
+                return None
+            return (f"Không có số liệu của kỳ {_lower_first(asked)} trong báo cáo của {owner} đã nạp. "
+                    "Số liệu cùng loại của kỳ khác:\n" + "\n".join(f"- {_line(c, owner)}" for c in others))
+        found = in_period
+    chosen = _one_per_period(found)
+    if not chosen or (asked and len(chosen) > 1):
+        return None
+    lines = [_line(c, owner) for c in chosen]
+    return "\n".join(f"- {ln}" for ln in lines) if len(lines) > 1 else lines[0]
+
+
+def _one_per_period(found: list[_Candidate]) -> list[_Candidate]:
+    """The best figure of each period (the question's words covered most, then the label saying
+    least else); [] when two different figures tie for a period, latest period first."""
     by_period: dict[str, list[_Candidate]] = {}
     for c in found:
         by_period.setdefault(fold(c.period or ""), []).append(c)
-    if any(len({c.record.value for c in group}) > 1 for group in by_period.values()):
-        return None  # two figures for one period: the records do not single one out
-    if asked and len(by_period) > 1:
+    out = []
+    for group in by_period.values():
+        top = max((c.cover, c.purity) for c in group)
+        best = [c for c in group if (c.cover, c.purity) == top]
+        if len({c.record.value for c in best}) > 1:
+            return []
+        out.append(best[0])
+    return sorted(out, key=lambda c: _start(c.period), reverse=True)[:MAX_LINES]
+
+
+def _line(c: _Candidate, owner: str) -> str:
+    clause = c.record.clause.strip().rstrip(".;,")
+    clause = clause[:1].upper() + clause[1:]
+    when = f"{c.period}, " if c.period and fold(c.period) not in fold(clause) else ""
+    return f"{when}{owner}: {clause} [{c.hit_no}].".replace(": :", ":")
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _absent(topic: set[str], unit: Unit | None, searched: list[Hit] | None) -> str | None:
+    """The unit's reports were searched and none of their retrieved passages carries the question's
+    words: they do not hold the figure. Anything less certain is left to the model."""
+    if unit is None or not searched:
         return None
-    chosen = sorted((group[0] for group in by_period.values()), key=lambda c: _start(c.period),
-                    reverse=True)[:MAX_LINES]
-    owner = hits[chosen[0].hit_no - 1].meta.get("unit") or ""
-    lines = []
-    for c in chosen:
-        clause = c.record.clause.strip().rstrip(".;,")
-        clause = clause[:1].upper() + clause[1:]
-        when = f"{c.period}, " if c.period and fold(c.period) not in fold(clause) else ""
-        lines.append(f"{when}{owner}: {clause} [{c.hit_no}].".replace(": :", ":"))
-    return "\n".join(f"- {ln}" for ln in lines) if len(lines) > 1 else lines[0]
+    own = [h for h in searched if h.meta.get("unit_key") == unit.key]
+    if not own:
+        return None
+    if any(len(topic & _words(h.text)) / len(topic) >= MIN_COVER for h in own):
+        return None
+    return f"Không tìm thấy số liệu này trong báo cáo của {unit.name} đã nạp."
 
 
 def _start(period: str | None) -> date:
