@@ -15,20 +15,24 @@ from datetime import date
 
 from .documents import Hit
 from .figures import FigureRecord, first_period, period_answers, period_interval, periods_in
-from .query import QUESTION_SYLLABLES
 from .text import fold, nfc
 from .units import Unit, mentions
 from .verify import dated_records, report_date_of
 
 _COUNTED = re.compile(r"\b(?:bao nhiêu|mấy)\s+([^\W\d_]+(?:\s+[^\W\d_]+)?)", re.IGNORECASE)
 _RATE = re.compile(r"\btỷ lệ\b.*\b(?:bao nhiêu|mấy)\b", re.IGNORECASE)
-# Words a question shares with every figure of a report: whose, when, and how it is asked.
-_FILLER = frozenset(fold(w) for w in (
-    "xã phường đặc khu ủy ban nhân dân ubnd hđnd văn phòng và của các được đã đang có là trong năm quý tháng "
-    "từ đến nay khi vận hành chính quyền địa phương 02 cấp tổng số toàn thực hiện cho tại với ở bao nhiêu mấy "
-    "được bao").split())
+# Phrases a question shares with every figure of a report (whose, when, how it is asked), removed
+# whole: single syllables such as "thực", "bản", "sao", "chính" are the thing asked about.
+_FILLER_PHRASES = sorted((fold(p) for p in (
+    "văn phòng hđnd và ubnd", "ủy ban nhân dân", "hội đồng nhân dân", "ubnd", "hđnd", "văn phòng",
+    "chính quyền địa phương 02 cấp", "từ khi vận hành", "vận hành", "bao nhiêu", "là bao nhiêu", "mấy",
+    "cho biết", "tổng số", "toàn xã", "tất cả", "trung tâm phục vụ hành chính công")), key=len, reverse=True)
+_FILLER_WORDS = frozenset(fold(w) for w in (
+    "xã phường đặc khu và của các được đã đang có là trong cho tại với ở năm quý tháng đến nay khi "
+    "kỳ bao gồm những").split())
 MIN_COVER = 0.75   # share of the question's own words the figure's clause must carry
 MAX_LINES = 3      # figures of several periods, one line each
+MIN_TOPIC_WORDS = 2  # one word ('chứng') does not say what is counted
 
 
 @dataclass
@@ -45,14 +49,18 @@ def _words(text: str) -> set[str]:
 
 
 def _topic(question: str, unit: Unit | None, counted: str | None) -> set[str]:
-    """The words that say what is counted: the question without its unit, period, question words."""
+    """The words that say what is counted: the question without its unit, period and question words."""
     q = nfc(question)
     for m in reversed(periods_in(q)):
         q = q[:m.start()] + " " + q[m.end():]
     for u in mentions(q) + ([unit] if unit else []):
         q = re.sub(re.escape(u.name.split(" ", 1)[-1]), " ", q, flags=re.IGNORECASE)
-    drop = _FILLER | {fold(w) for w in QUESTION_SYLLABLES} | (_words(counted) if counted else set())
-    return {w for w in _words(q) if w not in drop and len(w) > 1}
+    if counted:
+        q = re.sub(r"\b(?:bao nhiêu|mấy)\s+" + re.escape(counted), " ", q, flags=re.IGNORECASE)
+    folded = " " + " ".join(re.findall(r"[a-z0-9]+", fold(q))) + " "
+    for phrase in _FILLER_PHRASES:
+        folded = folded.replace(f" {phrase} ", " ")
+    return {w for w in folded.split() if w not in _FILLER_WORDS and not w.isdigit() and len(w) > 1}
 
 
 def _unit_fits(counted: str | None, rate: bool, record: FigureRecord) -> bool:
@@ -62,6 +70,31 @@ def _unit_fits(counted: str | None, rate: bool, record: FigureRecord) -> bool:
     if not counted or not record.unit or record.unit == "%":
         return False
     return fold(record.unit).split()[0] == fold(counted).split()[0]
+
+
+def _candidates(hits: list[Hit], topic: set[str], counted: str | None, rate: bool, *,
+                any_unit: bool = False) -> list[_Candidate]:
+    """Records whose clause carries the question's words and whose unit is the one counted."""
+    if len(topic) < MIN_TOPIC_WORDS:
+        return []
+    out = []
+    for n, h in enumerate(hits, 1):
+        if not h.meta.get("unit"):
+            continue  # a legal text's numbers are not a unit's figures
+        for r in dated_records(h):
+            if any_unit:
+                if not r.unit or r.unit == "%":
+                    continue
+            elif not _unit_fits(counted, rate, r):
+                continue
+            label_words = _words(r.label)
+            if not label_words & topic:
+                continue
+            cover = len(topic & (label_words | _words(r.clause))) / len(topic)
+            if cover < MIN_COVER:
+                continue
+            out.append(_Candidate(n, r, r.period, cover, len(label_words & topic) / len(label_words)))
+    return out
 
 
 def figure_answer(question: str, hits: list[Hit], unit: Unit | None = None,
@@ -77,26 +110,15 @@ def figure_answer(question: str, hits: list[Hit], unit: Unit | None = None,
         return None
     counted = counted_m.group(1) if counted_m and not rate else None
     topic = _topic(question, unit, counted)
-    if not topic:
+    found = _candidates(hits, topic, counted, rate)
+    wider = topic | (_words(counted) if counted else set())
+    if not found and counted:  # "bao nhiêu bản sao trích lục": what is counted, not the unit it is counted in
+        found = _candidates(hits, wider, None, rate, any_unit=True)
+    if len(wider) < MIN_TOPIC_WORDS:
         return None
     asked = first_period(question)
-    found: list[_Candidate] = []
-    for n, h in enumerate(hits, 1):
-        if not h.meta.get("unit"):
-            continue  # a legal text's numbers are not a unit's figures
-        for r in dated_records(h):
-            if not _unit_fits(counted, rate, r):
-                continue
-            label_words = _words(r.label)
-            if not label_words & topic:
-                continue
-            cover = len(topic & (label_words | _words(r.clause))) / len(topic)
-            if cover < MIN_COVER:
-                continue
-            purity = len(label_words & topic) / len(label_words)
-            found.append(_Candidate(n, r, r.period, cover, purity))
     if not found:
-        return _absent(topic, unit, searched)
+        return _absent(topic if len(topic) >= MIN_TOPIC_WORDS else wider, unit, searched)
     owners = {hits[c.hit_no - 1].meta.get("unit_key") for c in found}
     if len(owners) > 1:
         return None  # two communes' figures: whose is asked is not for the system to guess

@@ -73,3 +73,15 @@ def test_a_figure_none_of_the_units_passages_speaks_of_is_not_found():
     talks = src("Đăng ký nuôi con nuôi trong nước được thực hiện đúng quy định.", "xã Bình Thành")
     assert figure_answer(q, [BINH_THANH], unit, searched=[BINH_THANH, talks]) is None
     assert figure_answer(q, [BINH_THANH], None, searched=[BINH_THANH]) is None  # whose reports: unknown
+
+
+def test_words_of_the_thing_asked_are_kept_and_a_one_word_topic_is_too_vague():
+    hit = src("+ Năm 2025:\nChứng thực hợp đồng giao dịch: 258 việc; Chứng thực bản sao từ bản chính: 1.707 việc.",
+              "xã Bình Thành")
+    assert "1.707 việc" in figure_answer("Năm 2025 xã Bình Thành chứng thực bản sao từ bản chính bao nhiêu việc?", [hit])
+    assert figure_answer("Năm 2025 xã Bình Thành chứng bao nhiêu việc?", [hit]) is None
+
+
+def test_what_is_counted_may_be_the_thing_not_its_unit():
+    hit = src("+ Năm 2025:\nCấp bản sao trích lục hộ tịch: 312 trường hợp.", "xã Tân Phong")
+    assert "312 trường hợp" in figure_answer("Năm 2025 xã Tân Phong cấp bao nhiêu bản sao trích lục hộ tịch?", [hit])
