@@ -38,9 +38,9 @@ def test_endpoint_down_gives_vietnamese_message(monkeypatch):
         with pytest.raises(llm.LLMUnavailable, match="Không kết nối được"):
             llm.complete([{"role": "user", "content": "?"}])
     finally:
-        monkeypatch.delenv("OPENAI_BASE_URL")
+        monkeypatch.undo()  # all three settings, not only the endpoint: a 5 s timeout must not outlive this test
         reset_settings()
-    assert get_settings().openai_base_url is None
+    assert get_settings().openai_base_url is None and get_settings().llm_timeout != 5
 
 
 def test_warmed_prompts_are_read_once_and_reused():

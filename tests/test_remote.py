@@ -319,20 +319,25 @@ def test_ask_through_a_remote_openai_compatible_server(ask_env):
     with RecordingStub(required_key="sk-test-remote-123") as stub:
         env = {**ask_env, "OPENAI_BASE_URL": stub.base_url, "OPENAI_API_KEY": "sk-test-remote-123",
                "ASSISTANT_MODEL": "Qwen/Qwen2.5-7B-Instruct"}
-        proc = run_cli("ask", "Xã Bình Thành trồng bao nhiêu ha lúa?", "--json", env=env)
+        proc = run_cli("ask", "Kế hoạch trồng lúa chất lượng cao của xã Bình Thành năm 2025 ra sao?", "--json", env=env)
         assert proc.returncode == 0, proc.stderr
         out = json.loads(proc.stdout)
         assert out["text"] == STUB_ANSWER and "error" not in out
         assert out["sources"] and out["sources"][0]["source"].endswith("ke-hoach-lua.md")
-        assert out["sources"][0]["marker"] == "[1]" and "120 ha" in out["sources"][0]["snippet"]
-
         assert len(stub.requests) == 1, stub.requests
         req, headers = stub.requests[0], stub.headers[0]
         assert req["model"] == "Qwen/Qwen2.5-7B-Instruct"
         assert req["stream"] is True
         assert headers["authorization"] == "Bearer sk-test-remote-123"
         prompt = "\n".join(str(m.get("content")) for m in req["messages"])
-        assert "120 ha lúa" in prompt and "Xã Bình Thành trồng bao nhiêu ha lúa?" in prompt
+        assert "120 ha lúa" in prompt and "Kế hoạch trồng lúa chất lượng cao của xã Bình Thành" in prompt
+
+        # a "bao nhiêu" question the records answer is a quotation of the source, with no model call
+        stub.requests.clear()
+        proc = run_cli("ask", "Xã Bình Thành trồng bao nhiêu ha lúa?", "--json", env=env)
+        out = json.loads(proc.stdout)
+        assert "120 ha lúa" in out["text"] and "[1]" in out["text"] and not stub.requests
+        assert out["sources"][0]["marker"] == "[1]" and "120 ha" in out["sources"][0]["snippet"]
 
 
 def test_remote_server_non_streaming_with_the_same_client(monkeypatch):

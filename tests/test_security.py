@@ -195,9 +195,9 @@ def test_cli_logs_hold_neither_the_key_nor_document_text(tmp_path):
     with RecordingStub(answer=f"Xã thu gom 1.870 tấn rác [1]. {MARKER}", required_key=SECRET) as stub:
         env = cli_env(data, OPENAI_BASE_URL=stub.base_url, OPENAI_API_KEY=SECRET, ASSISTANT_MODEL="m")
         ingest = run_cli("ingest", str(corpus), env=env)
-        ask = run_cli("ask", "Xã thu gom bao nhiêu tấn rác thải sinh hoạt năm 2024?", "--json", env=env)
+        ask = run_cli("ask", "Kết quả thu gom rác thải sinh hoạt năm 2024 của xã ra sao?", "--json", env=env)
         # a refused key, the error path, with the server echoing what it got
-        refused = run_cli("ask", "Xã thu gom bao nhiêu tấn rác?", env={**env, "OPENAI_API_KEY": SECRET + "-cu"})
+        refused = run_cli("ask", "Xã thu gom rác thải ra sao?", env={**env, "OPENAI_API_KEY": SECRET + "-cu"})
     assert ingest.returncode == 1 and "hong.pdf" in ingest.stderr  # the broken PDF is reported, by name only
     assert ask.returncode == 0, ask.stderr
     assert stub.headers[0]["authorization"] == f"Bearer {SECRET}"  # the key was really used
@@ -379,7 +379,7 @@ def test_app_logs_hold_neither_the_key_nor_document_text(app, capfd, tmp_path):
         status, *_ = client.predict([handle_file(str(f)), handle_file(str(bad))], api_name="/upload")
         assert "Đã nạp" in status and "hong.pdf" in status, status
         app.stub.requests.clear()
-        history, sources, *_ = client.predict("Xã thu gom bao nhiêu tấn rác thải sinh hoạt?", [], "Hỏi đáp",
+        history, sources, *_ = client.predict("Kết quả thu gom rác thải sinh hoạt của xã ra sao?", [], "Hỏi đáp",
                                               "", "", api_name="/chat")
         assert MARKER in sources and app.stub.requests  # the document and the model were really used
         _marked, _f, _c, summary = client.predict(f"Văn bản {MARKER} số 99/QĐ-XYZ ngày 31/02/2025.", None, "",
