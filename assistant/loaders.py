@@ -319,7 +319,8 @@ def _load_docx(data: bytes, name: str, limit: int) -> tuple[list[Page], dict, li
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as e:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError) as e:
+        # NotImplementedError: a damaged header reads as an unknown zip version ("zip file version 6.4")
         raise _corrupt(name, "Word .docx") from e
     total = sum(i.file_size for i in infos)
     zip_limit = min(_ZIP_LIMIT, _ZIP_FACTOR * limit)

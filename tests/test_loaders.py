@@ -106,6 +106,15 @@ def test_random_bytes_pdf_and_docx_are_corrupt(tmp_path):
     assert _err(tmp_path / "hdr.pdf").code in {"corrupt", "empty"}
 
 
+def test_a_docx_whose_damaged_header_reads_as_an_unknown_zip_version_is_corrupt(tmp_path):
+    good = mk.make_docx(tmp_path / "goc.docx", [("p", "Báo cáo kết quả công tác tư pháp.")]).read_bytes()
+    at = good.index(b"PK\x01\x02")  # the first central directory entry; "version needed" is at +6
+    bad = tmp_path / "hong.docx"
+    bad.write_bytes(good[:at + 6] + bytes([64, 0]) + good[at + 8:])  # 6.4: zipfile raises NotImplementedError
+    e = _err(bad)
+    assert e.code == "corrupt" and "hong.docx" in e.message
+
+
 def _scanned(tmp_path):
     lines = ["BÁO CÁO KẾT QUẢ CÔNG TÁC TƯ PHÁP", "Ủy ban nhân dân xã Bình Thành",
              "Nghị định số 120/2025/NĐ-CP ngày 11/6/2025", "Hộ tịch, chứng thực, hòa giải ở cơ sở"]
