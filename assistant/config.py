@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     context_tokens: int = Field(8192, validation_alias=_env("ASSISTANT_CONTEXT_TOKENS"))
     temperature: float = Field(0.0, validation_alias=_env("ASSISTANT_TEMPERATURE"))
     # llama.cpp's repeat penalty for the embedded model (1.0 = off); chosen by bench/draft_eval.py.
-    repeat_penalty: float = Field(1.1, validation_alias=_env("ASSISTANT_REPEAT_PENALTY"))
+    repeat_penalty: float = Field(1.0, validation_alias=_env("ASSISTANT_REPEAT_PENALTY"))  # 1.0 measured best: bench/draft_eval.py
     llm_timeout: float = Field(180.0, validation_alias=_env("ASSISTANT_LLM_TIMEOUT"))
     llm_retries: int = Field(2, validation_alias=_env("ASSISTANT_LLM_RETRIES"))
     # Characters of retrieved text put in a prompt (0 = automatic: 1,400 for the embedded model on

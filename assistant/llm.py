@@ -108,8 +108,9 @@ def client(settings: Settings | None = None) -> openai.OpenAI:
 def chat_model(settings: Settings | None = None, *, max_tokens: int | None = None, stop: list[str] | None = None,
                temperature: float | None = None) -> ChatOpenAI:
     """The chat model every job uses: LangChain's `ChatOpenAI` on the configured endpoint (the embedded
-    llama.cpp server or OPENAI_BASE_URL). The embedded model also gets the repeat penalty measured
-    for it (ASSISTANT_REPEAT_PENALTY); a remote server keeps its own defaults."""
+    llama.cpp server or OPENAI_BASE_URL). A repeat penalty other than 1.0 (off, the measured best: a
+    penalty also discourages copying the sources' words and figures) goes to the embedded model
+    (ASSISTANT_REPEAT_PENALTY); a remote server keeps its own defaults."""
     settings = settings or get_settings()
     ep = endpoint(settings)
     extra = {"repeat_penalty": settings.repeat_penalty} if ep.local and settings.repeat_penalty != 1.0 else None
