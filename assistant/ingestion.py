@@ -15,11 +15,11 @@ from .chunking import chunk_document
 from .citations import read_header
 from .documents import Document
 from .errors import user_message
+from .figures import document_period
 from .index import Index
 from .loaders import SUPPORTED, LoadError, file_sha256, iter_files, load
 from .manifest import DocumentRecord
 from .progress import Progress
-from .figures import document_period
 from .units import document_unit, is_legal_text
 
 log = logging.getLogger(__name__)

@@ -9,9 +9,11 @@ records do not single one figure out, the model answers as before.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from .documents import Hit
 from .figures import FigureRecord, first_period, period_answers, period_interval, periods_in
@@ -21,18 +23,12 @@ from .verify import dated_records, report_date_of
 
 _COUNTED = re.compile(r"\b(?:bao nhiêu|mấy)\s+([^\W\d_]+(?:\s+[^\W\d_]+)?)", re.IGNORECASE)
 _RATE = re.compile(r"\btỷ lệ\b.*\b(?:bao nhiêu|mấy)\b", re.IGNORECASE)
-# Phrases a question shares with every figure of a report (whose, when, how it is asked), removed
-# whole: single syllables such as "thực", "bản", "sao", "chính" are the thing asked about.
-_FILLER_PHRASES = sorted((fold(p) for p in (
-    "văn phòng hđnd và ubnd", "ủy ban nhân dân", "hội đồng nhân dân", "ubnd", "hđnd", "văn phòng",
-    "chính quyền địa phương 02 cấp", "từ khi vận hành", "vận hành", "bao nhiêu", "là bao nhiêu", "mấy",
-    "cho biết", "tổng số", "toàn xã", "tất cả", "trung tâm phục vụ hành chính công")), key=len, reverse=True)
-_FILLER_WORDS = frozenset(fold(w) for w in (
-    "xã phường đặc khu và của các được đã đang có là trong cho tại với ở năm quý tháng đến nay khi "
-    "kỳ bao gồm những").split())
-MIN_COVER = 0.75   # share of the question's own words the figure's clause must carry
-MAX_LINES = 3      # figures of several periods, one line each
-MIN_TOPIC_WORDS = 2  # one word ('chứng') does not say what is counted
+RULES = json.loads((Path(__file__).resolve().parent / "data" / "lookup.json").read_text(encoding="utf-8"))
+_FILLER_PHRASES = sorted((fold(p) for p in RULES["filler_phrases"]), key=len, reverse=True)
+_FILLER_WORDS = frozenset(fold(w) for w in RULES["filler_words"])
+MIN_COVER = RULES["min_cover"]              # share of the question's own words the figure's clause must carry
+MIN_TOPIC_WORDS = RULES["min_topic_words"]  # one word ('chứng') does not say what is counted
+MAX_LINES = RULES["max_lines"]              # figures of several periods, one line each
 
 
 @dataclass
@@ -162,7 +158,8 @@ def _line(c: _Candidate, owner: str) -> str:
     clause = c.record.clause.strip().rstrip(".;,")
     clause = clause[:1].upper() + clause[1:]
     when = f"{c.period}, " if c.period and fold(c.period) not in fold(clause) else ""
-    return f"{when}{owner}: {clause} [{c.hit_no}].".replace(": :", ":")
+    who = f"{owner}: " if owner else ""
+    return f"{when}{who}{clause} [{c.hit_no}]."
 
 
 def _lower_first(text: str) -> str:
