@@ -42,9 +42,9 @@ system-deps:
 run: install
 	$(PY) -m assistant serve --index corpus
 
-# Everything, as CI runs it (the slowest tests listed at the end).
+# Everything, as CI runs it, on every core (pytest-xdist; the slowest tests listed at the end).
 test: install-test system-deps
-	$(PY) -m pytest --durations=20
+	$(PY) -m pytest -n auto --dist worksteal --durations=20
 
 # The inner loop: without the local model, the browser and the slow tests.
 test-fast: install-test

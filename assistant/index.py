@@ -22,7 +22,7 @@ from .bm25 import BM25Store
 from .citations import RegistryEntry, load_registry
 from .config import Settings, get_settings
 from .documents import Chunk
-from .embeddings import Embedder, get_embedder
+from .embeddings import Embedder, get_embedder, with_cache
 from .errors import IndexUnavailable, IngestBusy
 from .loaders import file_sha256, iter_files
 from .manifest import DocumentRecord, Manifest
@@ -71,7 +71,7 @@ class Index:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
         self.settings = settings or get_settings()
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.embedder = embedder or get_embedder()
+        self.embedder = with_cache(embedder or get_embedder(), self.settings.embedding_cache_path)
         self.manifest = Manifest(self.settings.data_dir / "manifest.sqlite3")
         self._client = chroma_client(self.settings)
         try:

@@ -14,6 +14,18 @@ SHARED = PROJECT_ROOT.parent / "shared"
 _SESSION_DATA = Path(tempfile.mkdtemp(prefix="assistant-test-"))
 os.environ["ASSISTANT_DATA_DIR"] = str(_SESSION_DATA)
 os.environ.setdefault("ASSISTANT_LOCAL_MODEL", "small")  # tests use the 0.5B model
+# One vector cache for the whole run, shared by pytest-xdist's workers and inherited by subprocesses:
+# a passage several tests index is embedded once. Tests that need an ingest to take its full time
+# point it elsewhere.
+# Under pytest-xdist the workers share the cores: each takes its share for the embedder and the local
+# model (llama.cpp's threads spin while they wait, so more threads than cores costs time).
+_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+if _WORKERS > 1:
+    os.environ["ASSISTANT_THREADS"] = str(max(1, len(os.sched_getaffinity(0)) // _WORKERS))
+_RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+_RUN_DIR = Path(tempfile.gettempdir()) / f"assistant-test-run-{_RUN_ID}" if _RUN_ID else _SESSION_DATA
+_RUN_DIR.mkdir(parents=True, exist_ok=True)
+os.environ["ASSISTANT_EMBEDDING_CACHE"] = str(_RUN_DIR / "embeddings.sqlite3")
 os.environ.pop("OPENAI_BASE_URL", None)
 os.environ.pop("ASSISTANT_CHROMA_URL", None)
 

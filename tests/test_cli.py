@@ -14,10 +14,10 @@ def run_cli(*args, env=None, timeout=600):
                           capture_output=True, text=True, timeout=timeout)
 
 
-# A slice of corpus/ (two communes' reports and a complete decree): the whole corpus is indexed by
-# `make run` and by the benches; here the command line's behaviour is what is tested.
+# A slice of corpus/ (two communes' reports and the opening of a decree): the whole corpus is indexed
+# by `make run` and by the benches; here the command line's behaviour is what is tested.
 SLICE = ("bao-cao-so-ket-binh-thanh-2026.txt", "mau/bao-cao-tu-phap-6-thang-2025-xa-mau.md",
-         "van-ban/nd-120-2025-nd-cp-phan-dinh-tham-quyen-tu-phap.md")
+         "van-ban/nd-121-2025-NDCP_trich-dau.md")
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +54,8 @@ def test_docs_lists_the_corpus_with_metadata(corpus_env):
 
 def test_search_by_number_puts_that_document_first(corpus_env):
     env, _, _ = corpus_env
-    out = json.loads(run_cli("search", "Nghị định 120/2025/NĐ-CP", "-k", "3", "--json", env=env).stdout)
-    assert out["hits"] and "120/2025/NĐ-CP" in out["hits"][0]["text"]
+    out = json.loads(run_cli("search", "Nghị định 121/2025/NĐ-CP", "-k", "3", "--json", env=env).stdout)
+    assert out["hits"] and "121/2025/NĐ-CP" in out["hits"][0]["text"]
 
 
 def test_unaccented_query_finds_accented_text(corpus_env):

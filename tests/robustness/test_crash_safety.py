@@ -57,7 +57,8 @@ def _rows(manifest: Path) -> int:
 
 def _kill_ingest(folder: Path, data: Path, mode: str, value: float) -> str:
     """Run an ingest in a subprocess and SIGKILL it at the chosen point; returns what happened."""
-    env = dict(os.environ, ASSISTANT_DATA_DIR=str(data), ASSISTANT_THREADS="1")
+    # the trial's own vector cache (in its data folder): a cached run would end before the kill
+    env = dict(os.environ, ASSISTANT_DATA_DIR=str(data), ASSISTANT_THREADS="1", ASSISTANT_EMBEDDING_CACHE="")
     proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(folder)], cwd=PROJECT_ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
