@@ -120,10 +120,6 @@ UNIT_SOURCES = [
 ]
 
 
-def codes(findings):
-    return [f["code"] for f in findings]
-
-
 def test_a_figure_its_marker_holds_passes():
     assert marker_findings("- Năm 2025, xã cấp 153 trường hợp bản sao trích lục [1].", UNIT_SOURCES,
                            unit=unit_in("xã Bình Thành")) == []

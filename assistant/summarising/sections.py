@@ -302,10 +302,10 @@ def read_sections(blocks: list[Block]) -> Sections:
             continue
         if b.kind != "text" or state.kind not in SECTION_KINDS:
             continue
-        for state, text, side_lead in _side_runs(state, text):
+        for side_state, side_text, side_lead in _side_runs(state, text):
             if side_lead:
-                _note_heading(found, state, side_lead)
-            _add_items(found, state, text, b)
+                _note_heading(found, side_state, side_lead)
+            _add_items(found, side_state, side_text, b)
     return found
 
 
