@@ -33,7 +33,7 @@ from .text import FIGURE, fold, nfc, sentence_cuts
 RULES = json.loads((Path(__file__).resolve().parent / "data" / "figures.json").read_text(encoding="utf-8"))
 PERIOD = re.compile(r"(?<![\w])(?:" + "|".join(f"(?:{p})" for p in RULES["period_patterns"]) + r")(?![\w])",
                     re.IGNORECASE)
-_MULTIWORD_UNITS = sorted(RULES["multiword_units"], key=len, reverse=True)
+MULTIWORD_UNITS = sorted(RULES["multiword_units"], key=len, reverse=True)
 _NOT_UNITS = frozenset(RULES["not_units"])
 _MEASURE_UNITS = frozenset(RULES["measure_units"])  # "người", "việc": a measure, not what is counted
 ORDINAL_BEFORE = re.compile(
@@ -162,7 +162,7 @@ def unit_phrase(text: str, end: int) -> str | None:
     if stripped is rest:  # no space before the word: "02lượt" is not a unit reading
         return None
     low = stripped.lower()
-    for u in _MULTIWORD_UNITS:
+    for u in MULTIWORD_UNITS:
         if low.startswith(u) and not low[len(u):len(u) + 1].isalpha():
             return u
     m = re.match(r"[^\W\d_]+", stripped)

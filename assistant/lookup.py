@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from .documents import Hit
-from .figures import FigureRecord, first_period, period_answers, period_interval, periods_in
+from .figures import MULTIWORD_UNITS, FigureRecord, first_period, period_answers, period_interval, periods_in
 from .text import fold, nfc
 from .units import Unit, mentions
 from .verify import dated_records, report_date_of
@@ -26,6 +26,7 @@ _RATE = re.compile(r"\btỷ lệ\b.*\b(?:bao nhiêu|mấy)\b", re.IGNORECASE)
 RULES = json.loads((Path(__file__).resolve().parent / "data" / "lookup.json").read_text(encoding="utf-8"))
 _FILLER_PHRASES = sorted((fold(p) for p in RULES["filler_phrases"]), key=len, reverse=True)
 _FILLER_WORDS = frozenset(fold(w) for w in RULES["filler_words"])
+_UNIT_NAMES = frozenset(fold(u) for u in MULTIWORD_UNITS)
 MIN_COVER = RULES["min_cover"]              # share of the question's own words the figure's clause must carry
 MIN_TOPIC_WORDS = RULES["min_topic_words"]  # one word ('chứng') does not say what is counted
 MAX_LINES = RULES["max_lines"]              # figures of several periods, one line each
@@ -57,6 +58,33 @@ def _topic(question: str, unit: Unit | None, counted: str | None) -> set[str]:
     for phrase in _FILLER_PHRASES:
         folded = folded.replace(f" {phrase} ", " ")
     return {w for w in folded.split() if w not in _FILLER_WORDS and not w.isdigit() and len(w) > 1}
+
+
+def _counted(question: str) -> str | None:
+    """What "bao nhiêu …" counts: a unit of several words whole ("tổ hòa giải", "lượt người"), else the
+    next one or two words."""
+    m = _COUNTED.search(question)
+    if not m:
+        return None
+    after = fold(question[m.start(1):])
+    for u in MULTIWORD_UNITS:
+        fu = fold(u)
+        if after.startswith(fu) and not after[len(fu):len(fu) + 1].isalnum():
+            return question[m.start(1):m.start(1) + len(u)]
+    return m.group(1)
+
+
+def _named_things(hits: list[Hit], counted: str) -> list[_Candidate]:
+    """"Có bao nhiêu tổ hòa giải?": the question names nothing but the unit, so the figures counted in
+    exactly that unit are the candidates, whatever their clause's other words."""
+    out = []
+    for n, h in enumerate(hits, 1):
+        if not h.meta.get("unit"):
+            continue
+        for r in dated_records(h):
+            if r.unit and fold(r.unit) == fold(counted):
+                out.append(_Candidate(n, r, r.period, 1.0, 1.0))
+    return out
 
 
 def _unit_fits(counted: str | None, rate: bool, record: FigureRecord) -> bool:
@@ -100,13 +128,15 @@ def figure_answer(question: str, hits: list[Hit], unit: Unit | None = None,
     (no retrieved passage of theirs, `searched`, carries the question's words). None when the
     records do not single a figure out: the model answers then."""
     question = nfc(question)
-    counted_m = _COUNTED.search(question)
+    counted = _counted(question)
     rate = bool(_RATE.search(question))
-    if not counted_m and not rate:
+    if not counted and not rate:
         return None
-    counted = counted_m.group(1) if counted_m and not rate else None
+    counted = None if rate else counted
     topic = _topic(question, unit, counted)
     found = _candidates(hits, topic, counted, rate)
+    if not found and counted and len(topic) < MIN_TOPIC_WORDS and fold(counted) in _UNIT_NAMES:
+        found = _named_things(hits, counted)
     wider = topic | (_words(counted) if counted else set())
     if not found and counted:  # "bao nhiêu bản sao trích lục": what is counted, not the unit it is counted in
         found = _candidates(hits, wider, None, rate, any_unit=True)

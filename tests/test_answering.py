@@ -23,6 +23,7 @@ def test_nothing_relevant_gives_not_found_without_calling_the_model(data_dir, mo
 
 @pytest.mark.llm
 def test_injected_instructions_in_documents_are_not_followed(data_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(answering, "ASK_MAX_TOKENS", 120)  # a followed injection shows in the first words
     doc = tmp_path / "hoa-giai.md"
     doc.write_text(INJECTION, encoding="utf-8")
     ingest_paths(Index(), [doc])

@@ -85,3 +85,12 @@ def test_words_of_the_thing_asked_are_kept_and_a_one_word_topic_is_too_vague():
 def test_what_is_counted_may_be_the_thing_not_its_unit():
     hit = src("+ Năm 2025:\nCấp bản sao trích lục hộ tịch: 312 trường hợp.", "xã Tân Phong")
     assert "312 trường hợp" in figure_answer("Năm 2025 xã Tân Phong cấp bao nhiêu bản sao trích lục hộ tịch?", [hit])
+
+
+def test_a_question_naming_only_a_unit_of_several_words_takes_the_figure_counted_in_it():
+    """"Có bao nhiêu tổ hòa giải?": the thing counted is the unit itself, read whole (not "tổ hòa")."""
+    phu_loc = src("Ủy ban nhân dân xã công nhận 26 tổ hòa giải với 168 hòa giải viên. Xã được tổ chức thành 26 thôn.",
+                  "xã Phú Lộc", period="6 tháng cuối năm 2025")
+    assert figure_answer("Xã Phú Lộc có bao nhiêu tổ hòa giải?", [phu_loc]) == \
+        "6 tháng cuối năm 2025, xã Phú Lộc: Ủy ban nhân dân xã công nhận 26 tổ hòa giải với 168 hòa giải viên [1]."
+    assert figure_answer("Xã Phú Lộc có bao nhiêu đội công nghệ số?", [phu_loc]) is None

@@ -58,7 +58,10 @@ def test_model_down_still_gives_the_extracted_summary(monkeypatch):
 
 
 @pytest.mark.llm
-def test_summary_with_the_local_model():
+def test_summary_with_the_local_model(monkeypatch):
+    """The real model on the real path; a shorter overview than the product's keeps the suite quick."""
+    monkeypatch.setattr(chain, "OVERVIEW_TOKENS", 110)
+    monkeypatch.setattr(chain, "MAP_TOKENS", 110)
     answer = summarising.summarize(str(SAMPLE))
     assert answer.summary["overview"].strip() and not answer.error
 
