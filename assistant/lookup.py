@@ -26,7 +26,6 @@ _RATE = re.compile(r"\btỷ lệ\b.*\b(?:bao nhiêu|mấy)\b", re.IGNORECASE)
 RULES = json.loads((Path(__file__).resolve().parent / "data" / "lookup.json").read_text(encoding="utf-8"))
 _FILLER_PHRASES = sorted((fold(p) for p in RULES["filler_phrases"]), key=len, reverse=True)
 _FILLER_WORDS = frozenset(fold(w) for w in RULES["filler_words"])
-_UNIT_NAMES = frozenset(fold(u) for u in MULTIWORD_UNITS)
 MIN_COVER = RULES["min_cover"]              # share of the question's own words the figure's clause must carry
 MIN_TOPIC_WORDS = RULES["min_topic_words"]  # one word ('chứng') does not say what is counted
 MAX_LINES = RULES["max_lines"]              # figures of several periods, one line each
@@ -60,18 +59,14 @@ def _topic(question: str, unit: Unit | None, counted: str | None) -> set[str]:
     return {w for w in folded.split() if w not in _FILLER_WORDS and not w.isdigit() and len(w) > 1}
 
 
-def _counted(question: str) -> str | None:
-    """What "bao nhiêu …" counts: a unit of several words whole ("tổ hòa giải", "lượt người"), else the
-    next one or two words."""
-    m = _COUNTED.search(question)
-    if not m:
-        return None
+def _whole_unit(question: str, m: re.Match) -> str | None:
+    """The unit of several words "bao nhiêu …" names, read whole ("tổ hòa giải", not "tổ hòa")."""
     after = fold(question[m.start(1):])
     for u in MULTIWORD_UNITS:
         fu = fold(u)
         if after.startswith(fu) and not after[len(fu):len(fu) + 1].isalnum():
             return question[m.start(1):m.start(1) + len(u)]
-    return m.group(1)
+    return None
 
 
 def _named_things(hits: list[Hit], counted: str) -> list[_Candidate]:
@@ -128,15 +123,16 @@ def figure_answer(question: str, hits: list[Hit], unit: Unit | None = None,
     (no retrieved passage of theirs, `searched`, carries the question's words). None when the
     records do not single a figure out: the model answers then."""
     question = nfc(question)
-    counted = _counted(question)
+    counted_m = _COUNTED.search(question)
     rate = bool(_RATE.search(question))
-    if not counted and not rate:
+    if not counted_m and not rate:
         return None
-    counted = None if rate else counted
+    counted = counted_m.group(1) if counted_m and not rate else None
     topic = _topic(question, unit, counted)
     found = _candidates(hits, topic, counted, rate)
-    if not found and counted and len(topic) < MIN_TOPIC_WORDS and fold(counted) in _UNIT_NAMES:
-        found = _named_things(hits, counted)
+    whole = _whole_unit(question, counted_m) if counted and not found else None
+    if whole and not _topic(question, unit, whole):  # "có bao nhiêu tổ hòa giải?": the unit is the thing
+        found = _named_things(hits, whole)
     wider = topic | (_words(counted) if counted else set())
     if not found and counted:  # "bao nhiêu bản sao trích lục": what is counted, not the unit it is counted in
         found = _candidates(hits, wider, None, rate, any_unit=True)

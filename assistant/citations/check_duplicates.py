@@ -9,7 +9,7 @@ def check_duplicates(ctx: Context) -> list[Finding]:
     out = []
     t, s = ctx.t, ctx.s
     for rx, rule in P.DUPLICATE_RULES:
-        for m in rx.finditer(s):
+        for m in P.at_word_starts(rx, s):
             text = t[m.start():m.end()]
             if rule.get("same_words"):
                 words = text.lower().split()

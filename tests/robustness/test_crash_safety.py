@@ -30,7 +30,7 @@ from .conftest import assert_consistent, write_reports
 pytestmark = pytest.mark.slow
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-TRIALS = int(os.environ.get("ROBUSTNESS_TRIALS", "10"))
+TRIALS = int(os.environ.get("ROBUSTNESS_TRIALS", "8"))
 SEED = int(os.environ.get("ROBUSTNESS_SEED", "20260105"))
 FILES = 8
 
