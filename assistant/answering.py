@@ -14,7 +14,7 @@ from .documents import Hit
 from .errors import LLMUnavailable
 from .figures import first_period
 from .index import get_index
-from .lookup import figure_answer
+from .lookup import ABSENT, asks_a_quantity, figure_answer
 from .packing import format_sources, pack
 from .query import QUESTION_SYLLABLES, analyse_query
 from .replies import stream_reply, strip_scaffolding
@@ -120,6 +120,15 @@ def _pack_step(state: dict) -> dict:
     return {**state, "hits": hits, "answerable": ok}
 
 
+def _focused_hits(state: dict, have: list[Hit]) -> list[Hit]:
+    """The unit's passages for the question without the unit's name: within the unit's own reports
+    the name only pulls their headers and introductions, where it stands most often. For the record
+    lookup only; what the model reads is unchanged."""
+    seen = {h.meta.get("chunk_id") for h in have}
+    found = retrieve(state["gate_question"], None, {"unit": state["unit"].name})
+    return [h for h in found if h.meta.get("chunk_id") not in seen]
+
+
 def _answer_step(states: Iterator[dict]) -> Iterator[Event]:
     """Prompt → chat model → verifier, streaming: "sources", "token"…, then "done" or "error"."""
     for state in states:
@@ -129,10 +138,20 @@ def _answer_step(states: Iterator[dict]) -> Iterator[Event]:
             answer.text = NOT_FOUND + (NEAREST_NOTE if state["hits"] else "")
             yield Event("done", answer)
             continue
-        looked_up = figure_answer(state["question"], state["hits"], state["unit"], searched=state["found"])
+        hits = state["hits"]
+        looked_up = figure_answer(state["question"], hits, state["unit"], searched=state["found"])
+        if (looked_up is None or looked_up.startswith(ABSENT)) and state["unit"] is not None \
+                and asks_a_quantity(state["question"]):
+            focused = _focused_hits(state, hits)
+            again = figure_answer(state["question"], hits + focused, state["unit"], searched=state["found"] + focused) \
+                if focused else looked_up
+            if again and again != looked_up:
+                hits = hits + focused
+                answer.hits, answer.sources = hits, source_entries(hits)
+            looked_up = again
         if looked_up:  # the records single the figure out: quoted with its period and source, no model
             answer.text = looked_up
-            answer.findings = answer_findings(answer.text, state["hits"], unit=state["unit"],
+            answer.findings = answer_findings(answer.text, hits, unit=state["unit"],
                                               period=first_period(state["question"]))
             yield Event("done", answer)
             continue

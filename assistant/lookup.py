@@ -29,6 +29,7 @@ _FILLER_WORDS = frozenset(fold(w) for w in RULES["filler_words"])
 MIN_COVER = RULES["min_cover"]              # share of the question's own words the figure's clause must carry
 MIN_TOPIC_WORDS = RULES["min_topic_words"]  # one word ('chứng') does not say what is counted
 MAX_LINES = RULES["max_lines"]              # figures of several periods, one line each
+ABSENT = "Không tìm thấy số liệu này trong báo cáo của"
 
 
 @dataclass
@@ -57,6 +58,11 @@ def _topic(question: str, unit: Unit | None, counted: str | None) -> set[str]:
     for phrase in _FILLER_PHRASES:
         folded = folded.replace(f" {phrase} ", " ")
     return {w for w in folded.split() if w not in _FILLER_WORDS and not w.isdigit() and len(w) > 1}
+
+
+def asks_a_quantity(question: str) -> bool:
+    """"… bao nhiêu …", "… mấy …", "tỷ lệ … bao nhiêu": a question the records may answer."""
+    return bool(_COUNTED.search(question) or _RATE.search(question))
 
 
 def _whole_unit(question: str, m: re.Match) -> str | None:
@@ -202,7 +208,7 @@ def _absent(topic: set[str], unit: Unit | None, searched: list[Hit] | None) -> s
         return None
     if any(len(topic & _words(h.text)) / len(topic) >= MIN_COVER for h in own):
         return None
-    return f"Không tìm thấy số liệu này trong báo cáo của {unit.name} đã nạp."
+    return f"{ABSENT} {unit.name} đã nạp."
 
 
 def _start(period: str | None) -> date:

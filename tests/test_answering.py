@@ -91,3 +91,30 @@ def test_a_figure_with_the_wrong_unit_is_marked_in_the_answer(data_dir, monkeypa
     assert any("3.214 bản" in f["message"] for f in answer.findings)
     for f in answer.findings:
         assert answer.text[f["start"]:f["end"]] == f["text"]
+
+
+def test_a_figure_the_units_name_kept_out_of_reach_is_looked_up_without_the_name(data_dir, monkeypatch):
+    """Within one commune's reports its name pulls the header and introduction first; the record
+    lookup searches once more without the name before leaving the question to the model."""
+    from assistant.documents import Hit
+    from assistant.units import unit_in
+
+    def hit(text, n):
+        return Hit(doc_id="pl", source="phu-loc.md", title="Báo cáo", number="", page=1, section="", score=1.0,
+                   text=text, meta={"unit": "xã Phú Lộc", "unit_key": unit_in("xã Phú Lộc").key, "chunk_id": f"pl:{n}",
+                                    "period": "6 tháng cuối năm 2025", "date": "2026-01-12", "dense": 0.9, "bm25": 2.0})
+
+    intro = hit("Xã Phú Lộc được thành lập trên cơ sở nhập 04 xã, được tổ chức thành 26 thôn.", 0)
+    justice = hit("Ủy ban nhân dân xã công nhận 26 tổ hòa giải với 168 hòa giải viên.", 5)
+    asked = []
+
+    def fake_retrieve(question, k=None, filters=None):
+        asked.append(question)
+        return [intro] if "Phú Lộc" in question else [justice]
+
+    monkeypatch.setattr(answering, "retrieve", fake_retrieve)
+    monkeypatch.setattr(answering.llm, "stream_chat", lambda *a, **k: pytest.fail("the records answer this"))
+    answer = answering.ask("Xã Phú Lộc có bao nhiêu tổ hòa giải?")
+    assert "26 tổ hòa giải" in answer.text and "[2]" in answer.text, answer.text
+    assert [s for s in asked if "Phú Lộc" not in s], asked
+    assert any("168 hòa giải viên" in h.text for h in answer.hits)
