@@ -516,6 +516,11 @@ def _line_records(line: str, line_start: int, base_period: str | None, lead_subj
                     breakdown_unit = prev.unit if prev is not None and prev.unit else last_unit
                 before_colon = clause.rfind(":", floor, colon) if colon > floor else -1
                 context = _subject(clause[max(floor, before_colon + 1):colon]) if colon > floor else None
+                if context is None and colon < 0 and clause_prev is not None:
+                    # "… tiếp định kỳ: 06 kỳ, tiếp 07 lượt": the lead before the clause's first figure
+                    # says what its later figures count too
+                    lead_colon = clause.rfind(":", 0, clause_prev.start)
+                    context = _subject(clause[:lead_colon]) if lead_colon > 0 else None
                 context = context or opener
                 f.label = _label(f, prev, raw, context or lead_subject, part, labelled)
                 if f.unit is None and "trong đó" in sentence[:f.start + c_start - a].lower():

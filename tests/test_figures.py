@@ -200,3 +200,10 @@ def test_a_reports_own_period_from_its_title_else_from_what_it_reports_on():
                "như sau:\n\nI. ĐẶC ĐIỂM")
     assert document_period(opening, "Sơ kết 6 tháng vận hành mô hình") == "Từ ngày 01/7/2025 đến ngày 31/12/2025"
     assert document_period("Không có câu mở đầu.", "Báo cáo công tác") is None
+
+
+def test_a_lead_before_a_clauses_first_figure_labels_its_later_figures_too():
+    """"tiếp định kỳ: 06 kỳ, tiếp 07 lượt/13 người": "tiếp" alone does not say what 07 lượt counts."""
+    records = extract_figures("- Chủ tịch Ủy ban nhân dân xã tiếp định kỳ: 06 kỳ, tiếp 07 lượt/13 người;")
+    by_value = {r.value: r.label for r in records}
+    assert "tiếp định kỳ" in by_value["07"].lower() and "tiếp định kỳ" in by_value["13"].lower(), by_value
