@@ -16,7 +16,15 @@ from datetime import date
 from pathlib import Path
 
 from .documents import Hit
-from .figures import MULTIWORD_UNITS, FigureRecord, first_period, period_answers, period_interval, periods_in
+from .figures import (
+    MULTIWORD_UNITS,
+    FigureRecord,
+    first_period,
+    period_answers,
+    period_interval,
+    periods_in,
+    unit_phrase,
+)
 from .text import fold, nfc
 from .units import Unit, mentions
 from .verify import dated_records, report_date_of
@@ -66,26 +74,26 @@ def asks_a_quantity(question: str) -> bool:
 
 
 def _whole_unit(question: str, m: re.Match) -> str | None:
-    """The unit of several words "bao nhiêu …" names, read whole ("tổ hòa giải", not "tổ hòa")."""
-    after = fold(question[m.start(1):])
-    for u in MULTIWORD_UNITS:
-        fu = fold(u)
-        if after.startswith(fu) and not after[len(fu):len(fu) + 1].isalnum():
-            return question[m.start(1):m.start(1) + len(u)]
-    return None
+    """The unit of several words "bao nhiêu …" names, read whole ("tổ hòa giải", not "tổ hòa") by the
+    rule that reads a figure's unit in the reports."""
+    unit = unit_phrase(question, len(question[:m.start(1)].rstrip()))
+    return unit if unit in MULTIWORD_UNITS else None
+
+
+def _unit_records(hits: list[Hit]):
+    """(source number, record) of every figure of a unit's report among the hits; a legal text's
+    numbers are not a unit's figures."""
+    for n, h in enumerate(hits, 1):
+        if h.meta.get("unit"):
+            for r in dated_records(h):
+                yield n, r
 
 
 def _named_things(hits: list[Hit], counted: str) -> list[_Candidate]:
     """"Có bao nhiêu tổ hòa giải?": the question names nothing but the unit, so the figures counted in
     exactly that unit are the candidates, whatever their clause's other words."""
-    out = []
-    for n, h in enumerate(hits, 1):
-        if not h.meta.get("unit"):
-            continue
-        for r in dated_records(h):
-            if r.unit and fold(r.unit) == fold(counted):
-                out.append(_Candidate(n, r, r.period, 1.0, 1.0))
-    return out
+    return [_Candidate(n, r, r.period, 1.0, 1.0) for n, r in _unit_records(hits)
+            if r.unit and fold(r.unit) == fold(counted)]
 
 
 def _unit_fits(counted: str | None, rate: bool, record: FigureRecord) -> bool:
@@ -103,22 +111,19 @@ def _candidates(hits: list[Hit], topic: set[str], counted: str | None, rate: boo
     if len(topic) < MIN_TOPIC_WORDS:
         return []
     out = []
-    for n, h in enumerate(hits, 1):
-        if not h.meta.get("unit"):
-            continue  # a legal text's numbers are not a unit's figures
-        for r in dated_records(h):
-            if any_unit:
-                if not r.unit or r.unit == "%":
-                    continue
-            elif not _unit_fits(counted, rate, r):
+    for n, r in _unit_records(hits):
+        if any_unit:
+            if not r.unit or r.unit == "%":
                 continue
-            label_words = _words(r.label)
-            if not label_words & topic:
-                continue
-            cover = len(topic & (label_words | _words(r.clause))) / len(topic)
-            if cover < MIN_COVER:
-                continue
-            out.append(_Candidate(n, r, r.period, cover, len(label_words & topic) / len(label_words)))
+        elif not _unit_fits(counted, rate, r):
+            continue
+        label_words = _words(r.label)
+        if not label_words & topic:
+            continue
+        cover = len(topic & (label_words | _words(r.clause))) / len(topic)
+        if cover < MIN_COVER:
+            continue
+        out.append(_Candidate(n, r, r.period, cover, len(label_words & topic) / len(label_words)))
     return out
 
 
@@ -191,7 +196,8 @@ def _line(c: _Candidate, owner: str) -> str:
     clause = clause[:1].upper() + clause[1:]
     when = f"{c.period}, " if c.period and fold(c.period) not in fold(clause) else ""
     who = f"{owner}: " if owner else ""
-    return f"{when}{who}{clause} [{c.hit_no}]."
+    line = f"{when}{who}{clause} [{c.hit_no}]."
+    return line[:1].upper() + line[1:]  # "Xã Bình Thành: …" when no period leads
 
 
 def _lower_first(text: str) -> str:

@@ -92,3 +92,31 @@ def test_runtime_is_linear_on_adversarial_text(unit):
     small, large = unit * n, unit * (2 * n)
     c1, c2 = _cost(small), _cost(large)
     assert c2 < 3 * c1 + 0.02, (unit, c1, c2)
+
+
+# The fast paths of the check (issue 14's throughput) give exactly what the plain ones give.
+_FAST_ALPHABET = st.sampled_from(
+    list("abcdđeghiklmnoqrstuvxy ĐAÐ:/-–.,\n\u00a0\u200b") + ["ệ", "ố", "ư", "ạ", "Ấ", "ễ", "🙂", "中"]
+    + ["của ", "cua ", "số ", "Nghị định ", "nghi dinh ", "năm ", "căn cứ ", "theo ", "Thực hiện ", "2025 "])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_FAST_ALPHABET, min_size=0, max_size=300).map("".join))
+def test_the_fast_fold_and_nfc_equal_the_plain_ones(text):
+    from assistant.citations import patterns as P
+    from assistant.text import _LOOKALIKES
+
+    long = (text or "a") * (P._ARRAY_FROM // max(1, len(text)) + 1)  # past where the array fold takes over
+    for t in (text, long):
+        assert P.shadow(t) == t.translate(P._FOLD_TABLE)
+        assert nfc(t) == unicodedata.normalize("NFC", t).translate(_LOOKALIKES)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_FAST_ALPHABET, min_size=0, max_size=400).map("".join))
+def test_the_word_start_search_finds_what_finditer_finds(text):
+    from assistant.citations import patterns as P
+
+    s = P.shadow(nfc(text))
+    for rx, _rule in P.DUPLICATE_RULES:
+        assert [m.span() for m in P.at_word_starts(rx, s)] == [m.span() for m in rx.finditer(s)]
