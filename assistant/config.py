@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     # Characters of retrieved text put in a prompt (0 = automatic: 1,400 for the embedded model on
     # CPU, which reads ~90 prompt tokens/s, so the first word comes within 8 s; 6,000 for an endpoint).
     source_chars: int = Field(0, validation_alias=_env("ASSISTANT_SOURCE_CHARS"))
+    # A drafted part whose facts run longer than this is written in two calls: the first reads only
+    # this much of them and writes the part's opening lines, the second reads them all (the first's
+    # reading stays in the model's prompt cache) and continues. -1 = automatic: 350 for the embedded
+    # model, off (0) for an endpoint, which reads a whole prompt quickly.
+    lead_chars: int = Field(-1, validation_alias=_env("ASSISTANT_LEAD_CHARS"))
 
     prompts_dir: Path = Field(PROJECT_ROOT / "prompts", validation_alias=_env("ASSISTANT_PROMPTS_DIR"))
 
@@ -131,6 +136,12 @@ class Settings(BaseSettings):
         if self.source_chars > 0:
             return self.source_chars
         return 1400 if self.embedded_model else 6000
+
+    @property
+    def part_lead_chars(self) -> int:
+        if self.lead_chars >= 0:
+            return self.lead_chars
+        return 350 if self.embedded_model else 0
 
     @property
     def model_cache(self) -> Path:

@@ -312,3 +312,58 @@ def test_a_part_is_completed_from_its_facts_and_trimmed_to_its_length():
     assert added == "- Tài liệu phổ biến pháp luật bằng tiếng dân tộc thiểu số còn thiếu [1]."
     long = "\n".join(f"- Ý thứ {i} của phần này gồm đúng mười chữ cho dễ đếm [1]." for i in range(6))
     assert words(trim_to_length(long, "", 30)) <= 30 * 1.25
+
+
+# --- a part's first words from the start of its facts ------------------------------------------------
+
+LONG_FACTS = ("[1] Báo cáo quý I năm 2026 của xã, mục II: Ủy ban nhân dân xã tiếp 38 lượt với 45 người. "
+              "Tiếp nhận 17 đơn, trong đó 12 đơn kiến nghị, phản ánh; 05 đơn khiếu nại. " * 4
+              + "\n[2] Báo cáo quý I năm 2026 của xã, mục III: Đã giải quyết 15/17 đơn, đạt 88,2%.")
+
+
+def test_the_lead_facts_are_a_prefix_ending_at_a_sentence_and_short_facts_are_read_whole():
+    from assistant.drafting.writing import _lead_facts
+
+    lead = _lead_facts(LONG_FACTS, 200)
+    assert lead is not None and LONG_FACTS.startswith(lead) and len(lead) <= 200
+    assert lead.endswith((".", ";"))  # a sentence's end, not the middle of a word
+    assert _lead_facts(LONG_FACTS[:220], 200) is None  # hardly longer than the lead: one call reads it all
+    assert _lead_facts(LONG_FACTS, 0) is None  # off (an endpoint)
+
+
+def test_a_part_is_started_from_its_first_facts_and_continued_from_all_of_them(monkeypatch):
+    from langchain_core.messages import AIMessage
+
+    from assistant.drafting import writing
+
+    calls = []
+
+    def model(prompt, **kwargs):
+        calls.append((prompt, kwargs))
+        if len(calls) == 1:
+            yield from ["- Quý I năm 2026, ", "Ủy ban nhân dân xã tiếp 38 lượt"]
+        else:  # llama.cpp sends the prefilled start back first
+            yield from ["- Quý I năm 2026, Ủy ban nhân dân xã tiếp 38 lượt", " với 45 người [1].\n",
+                        "- Đã giải quyết 15/17 đơn, đạt 88,2% [2]."]
+
+    monkeypatch.setattr(llm, "stream_chat", model)
+    lead = writing._lead_facts(LONG_FACTS, 200)
+    out = "".join(writing._lead_then_rest("Tiếp công dân", "", LONG_FACTS, lead, 80, None))
+    assert out == ("- Quý I năm 2026, Ủy ban nhân dân xã tiếp 38 lượt với 45 người [1].\n"
+                   "- Đã giải quyết 15/17 đơn, đạt 88,2% [2].")
+    first_prompt = calls[0][0].to_messages()[-1].content
+    assert "15/17" not in first_prompt and "[2]" not in first_prompt  # only the start of the facts
+    assert calls[0][1]["max_tokens"] == writing.LEAD_TOKENS
+    second = calls[1][0]
+    assert "15/17" in second[-2].content  # all the facts …
+    assert isinstance(second[-1], AIMessage) and second[-1].content == "- Quý I năm 2026, Ủy ban nhân dân xã tiếp 38 lượt"
+    # … and the same words before them as the first call's, so the model's reading is reused
+    assert second[-2].content.startswith(first_prompt.split("\nĐã viết:", 1)[0])
+
+
+def test_a_continuation_without_the_echo_is_passed_as_it_is():
+    from assistant.drafting.writing import _without_echo
+
+    assert "".join(_without_echo(iter([" với 45 người [1]."]), "- Tiếp 38 lượt")) == " với 45 người [1]."
+    assert "".join(_without_echo(iter(["- Tiếp 38", " lượt với 45 người."]), "- Tiếp 38 lượt")) == " với 45 người."
+    assert "".join(_without_echo(iter(["- Ti"]), "- Tiếp 38 lượt")) == "- Ti"  # a reply shorter than the start

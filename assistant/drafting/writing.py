@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from langchain_core.messages import AIMessage
 from langchain_core.runnables import RunnableGenerator, RunnableLambda
 
 from .. import llm, prompts
@@ -45,7 +46,10 @@ FIGURE_LABEL_WORDS = (2, 14)  # a figure's label this long says what it counts (
 ATTACH_MIN_SHARE = 0.6      # an unmarked line is tied to the passage holding this share of its words
 MAX_PART_TOKENS = 320
 RETRY_TEMPERATURE = 0.4     # a garbled part is written once more, sampled differently
+LEAD_TOKENS = 24            # what the model writes from the start of a part's facts before reading them all
+LEAD_WORTH = 1.3            # facts shorter than this many lead lengths are read whole in one call
 _LETTERS = "abcdefghiklmnopqrstuvxy"
+INLINE_ITEM = re.compile(r"(?<=[:;.])[ \t]+(?=[-+][ \t]+\w)")  # "…: - Đăng ký khai sinh: 214 …; - Đăng ký khai tử …"
 
 
 def words(text: str) -> int:
@@ -128,10 +132,11 @@ def _fact_lines(facts: PartFacts, sources: Sources) -> str:
     return "\n".join(lines)
 
 
-def _clean_model_text(text: str, heading: str) -> str:
+def _clean_model_text(text: str, heading: str, *, final: bool = True) -> str:
     """The model's continuation as report lines: scaffolding removed, a copied heading dropped, each
-    idea on its own "-" line."""
-    text = strip_scaffolding(text)
+    idea on its own "-" line. While the model is still writing (not final) the line it is on shows
+    as it grows; at the end a last sentence the token cap cut is dropped."""
+    text = INLINE_ITEM.sub("\n", strip_scaffolding(text))  # a list copied inline: one item a line
     lines = []
     for line in text.split("\n"):
         s = line.strip()
@@ -144,7 +149,7 @@ def _clean_model_text(text: str, heading: str) -> str:
         if not s.startswith(("-", "+", "•")):
             s = "- " + s
         lines.append(s)
-    if lines and not lines[-1].rstrip().endswith((".", ";", "!", "?", ")", "]", ":")):
+    if final and lines and not lines[-1].rstrip().endswith((".", ";", "!", "?", ")", "]", ":")):
         # the token cap cut the last sentence: keep what ends, drop the fragment
         last = lines.pop()
         cut = max(last.rfind(". "), last.rfind("]. "), last.rfind("; "))
@@ -312,16 +317,87 @@ def _model_words(part: PartPlan, opening: str) -> int:
     return part.words - words(opening)
 
 
+def _lead_facts(fact_text: str, limit: int) -> str | None:
+    """The start of the facts a part's opening lines are written from: at most `limit` characters,
+    ended at a sentence or word; None when the facts are short enough to be read whole at once.
+    It is a prefix of the whole, so the model's reading of it is reused by the call that follows."""
+    if limit <= 0 or len(fact_text) <= limit * LEAD_WORTH:
+        return None
+    cut = max(fact_text.rfind(". ", 0, limit), fact_text.rfind("; ", 0, limit), fact_text.rfind("\n", 0, limit))
+    if cut < limit // 2:
+        cut = fact_text.rfind(" ", 0, limit)
+    return fact_text[:cut + 1].rstrip() if cut > 0 else None
+
+
+def _part_prompt(heading: str, written: str, fact_text: str, want: int):
+    return prompts.template("draft_part").invoke({
+        "heading": heading, "written": MARKER.sub("", written).strip() or "(chưa có)",
+        "facts": fact_text, "words": str(want)})
+
+
+def _max_tokens(want: int) -> int:
+    return min(MAX_PART_TOKENS, int(want * TOKENS_PER_WORD * LENGTH_SLACK) + 20)
+
+
+def _without_echo(pieces: Iterator[str], prefill: str) -> Iterator[str]:
+    """A continued reply's own pieces: llama.cpp sends the prefilled start back before its
+    continuation; another server may not."""
+    head = ""
+    for piece in pieces:
+        if head is None:
+            yield piece
+            continue
+        head += piece
+        if len(head) >= len(prefill) or not prefill.startswith(head):
+            yield head[len(prefill):] if head.startswith(prefill) else head
+            head = None
+    if head:
+        yield head[len(prefill):] if head.startswith(prefill) else head
+
+
+def _lead_then_rest(heading: str, opening: str, fact_text: str, lead: str, want: int,
+                    temperature: float | None) -> Iterator[str]:
+    """The model's pieces: first from the start of the facts, then — its start prefilled as the
+    reply so far — from all of them."""
+    started = ""
+    first = llm.stream_chat(_part_prompt(heading, opening, lead, want), max_tokens=LEAD_TOKENS,
+                            temperature=temperature)
+    try:
+        for piece in first:
+            started += piece
+            yield piece
+    finally:
+        first.close()  # a reader that stops (the loop guard) stops the server at once
+    if not started.strip():
+        return
+    prompt = _part_prompt(heading, opening, fact_text, want).to_messages() + [AIMessage(content=started)]
+    rest = llm.stream_chat(prompt, max_tokens=max(_max_tokens(want) - LEAD_TOKENS, LEAD_TOKENS),
+                           temperature=temperature)
+    try:
+        yield from _without_echo(rest, started)
+    finally:
+        rest.close()
+
+
 def write_part_stream(facts: PartFacts, opening: str, sources: Sources, *,
                       temperature: float | None = None) -> Iterator[tuple[str, bool]]:
-    """The model's continuation of a part as it grows, and whether the loop guard cut it."""
+    """The model's continuation of a part as it grows, and whether the loop guard cut it.
+
+    On a slow reader (the embedded model on CPU) a part with long facts is written in two calls so
+    that its first words come after reading a few hundred characters, not all of them
+    (Settings.lead_chars): the reply starts from the start of the facts; after LEAD_TOKENS it is
+    continued — the words so far prefilled as the reply's start, which llama.cpp's server supports —
+    from all of them, the first call's reading reused from the model's prompt cache."""
     part = facts.plan
+    heading = part.heading or "Nội dung mục"
     want = _model_words(part, opening)
-    max_tokens = min(MAX_PART_TOKENS, int(want * TOKENS_PER_WORD * LENGTH_SLACK) + 20)
-    prompt = prompts.template("draft_part").invoke({
-        "heading": part.heading or "Nội dung mục", "written": MARKER.sub("", opening).strip() or "(chưa có)",
-        "facts": _fact_lines(facts, sources), "words": str(want)})
-    pieces = llm.stream_chat(prompt, max_tokens=max_tokens, temperature=temperature)
+    fact_text = _fact_lines(facts, sources)
+    lead = _lead_facts(fact_text, get_settings().part_lead_chars)
+    if lead is None:
+        pieces = llm.stream_chat(_part_prompt(heading, opening, fact_text, want), max_tokens=_max_tokens(want),
+                                 temperature=temperature)
+    else:
+        pieces = _lead_then_rest(heading, opening, fact_text, lead, want, temperature)
     yield from guarded(pieces)
 
 
@@ -381,7 +457,8 @@ def draft_events(req: SectionRequest, report_date: date | None = None) -> Iterat
                     raw, cut = "", False
                     for raw, cut in write_part_stream(facts, opening, sources,
                                                       temperature=None if attempt == 0 else RETRY_TEMPERATURE):
-                        answer.text = _join_text(prefix, _join(opening, _clean_model_text(raw, part.heading), ""))
+                        shown = _clean_model_text(raw, part.heading, final=False)
+                        answer.text = _join_text(prefix, _join(opening, shown, ""))
                         yield Event("token", answer)
                     body = _clean_model_text(raw, part.heading)
                     if not cut and not is_garbled(body) and not leaks_scaffolding(raw):
