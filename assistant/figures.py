@@ -28,6 +28,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from . import lexicon
 from .text import FIGURE, fold, nfc, sentence_cuts
 
 RULES = json.loads((Path(__file__).resolve().parent / "data" / "figures.json").read_text(encoding="utf-8"))
@@ -35,6 +36,7 @@ PERIOD = re.compile(r"(?<![\w])(?:" + "|".join(f"(?:{p})" for p in RULES["period
                     re.IGNORECASE)
 MULTIWORD_UNITS = sorted(RULES["multiword_units"], key=len, reverse=True)
 _NOT_UNITS = frozenset(RULES["not_units"])
+_SINGLE_UNITS = frozenset(RULES["single_units"])  # "người", "hộ": a unit of one syllable, whatever follows
 _MEASURE_UNITS = frozenset(RULES["measure_units"])  # "người", "việc": a measure, not what is counted
 ORDINAL_BEFORE = re.compile(
     r"(?:^|[\s(])" + "".join(f"(?<!{re.escape(w)}\\s)" for w in RULES["not_ordinal_before"])
@@ -57,7 +59,7 @@ _COMMA_SPACE = re.compile(r",\s+")
 _PARENTHESISED = re.compile(r"\([^()]*\)")
 _WORD = re.compile(r"\S+")
 _AFTER_SEGMENT = re.compile(r"([^,;:.()/\n]*)([,;:.()/\n]|$)")
-PERIOD_WITH_PREPOSITION = re.compile(r"(?:(?<![\w])(?:trong|tính|vào|của|cho)\s+)?" + PERIOD.pattern, re.IGNORECASE)
+PERIOD_WITH_PREPOSITION = re.compile(r"(?:(?<![\w])(?:trong|tính|vào|của|cho|cuối|đầu)\s+)?" + PERIOD.pattern, re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 # the report's own span named without a year: "Trong 6 tháng,", "Tính chung 6 tháng,", "Trong quý"
 RELATIVE_PERIOD = re.compile(r"(?<![\w])(?:trong|tính chung|trong cả|cả)\s+(?:\d{1,2}\s+tháng(?:\s+(?:đầu|cuối)\s+năm)?"
@@ -80,6 +82,11 @@ _COMMA_STOPS = _phrases("after_comma_stops")
 _AFTER_TRAILING = _phrases("after_trailing_drop")
 _PART_WORDS = _phrases("part_words")
 _LEAD_DROP = _phrases("lead_drop_prefixes")
+_CHANGE_WORDS = _phrases("change_words")
+_PREDICATE_WORDS = _phrases("predicate_words")
+_NEXT_HEAD_STOPS = _phrases("next_head_stops")
+_AMOUNT_UNITS = frozenset(RULES["amount_units"])
+_COMPARISON = re.compile(r"\s*(so với[^,;:.()\n]*)", re.IGNORECASE)
 LABEL_WORDS_MAX = RULES["label_words_max"]
 COMMA_CUT_WORDS = RULES["comma_cut_words"]
 WEAK_LABEL_WORDS = RULES["weak_label_words"]
@@ -169,7 +176,11 @@ def unit_phrase(text: str, end: int) -> str | None:
     if not m or m.group(0)[:1].isupper():
         return None
     word = m.group(0).lower()
-    return None if word in _NOT_UNITS else word
+    if word in _NOT_UNITS:
+        return None
+    if word in _SINGLE_UNITS:
+        return word
+    return lexicon.word_at(stripped, 0) or word  # "37 báo cáo", "03 bác sĩ"
 
 
 def _is_figure(text: str, m: re.Match) -> bool:
@@ -246,7 +257,7 @@ def _clean_head(head: str, *, labelled: bool = False) -> str:
     return " ".join(words)
 
 
-def _after_words(clause: str, pos: int, limit: int) -> tuple[str, int]:
+def _after_words(clause: str, pos: int, limit: int, *, opens: bool = False, listed: bool = True) -> tuple[str, int]:
     """The words after a figure's unit that say what it counts ("07 hội nghị tuyên truyền pháp
     luật với …" → "tuyên truyền pháp luật"; "04 cuộc truyền thông, tư vấn pháp luật tại các xóm …"),
     and where they end. They stop at a connector ("với", "đạt", "trong đó"), at ";:.()/", at "và"
@@ -254,19 +265,23 @@ def _after_words(clause: str, pos: int, limit: int) -> tuple[str, int]:
     the words of the next figure."""
     first = end = -1
     taken = 0
+    stops = [p for p in _AFTER_STOPS if p not in _PREDICATE_WORDS] if opens else _AFTER_STOPS
     for k, m in enumerate(_AFTER_SEGMENT.finditer(clause, pos, limit)):
         words = list(_WORD.finditer(m.group(1)))
         if not words:
+            if k == 0 and m.group(2) == "," and listed:
+                continue  # "03 phản ánh, kiến nghị về …": the unit is the first of a list
             break
         texts = [w.group(0).lower() for w in words]
-        runs_on = m.end(1) >= limit and not any(_starts_with(" ".join(texts[i:]), _AFTER_STOPS)
-                                                for i in range(1, len(texts)))
+        stop_at = next((i for i in range(1, len(texts)) if _starts_with(" ".join(texts[i:]), _AFTER_STOPS)), None)
+        runs_on = m.end(1) >= limit and (stop_at is None or (
+            limit < len(clause) and _starts_with(" ".join(texts[stop_at:]), _NEXT_HEAD_STOPS) is not None))
         if k and (runs_on or _starts_with(" ".join(texts), _AFTER_STOPS + _COMMA_STOPS)):
             break  # past a comma: the words running into the next figure are its own
         stop = False
         for i, w in enumerate(words):
             rest = " ".join(texts[i:])
-            if _starts_with(rest, _AFTER_STOPS) or taken >= AFTER_WORDS_MAX or (
+            if _starts_with(rest, stops) or taken >= AFTER_WORDS_MAX or (
                     texts[i] == "và" and any(c.isdigit() for c in " ".join(texts[i + 1:i + 4]))):
                 stop = True
                 break
@@ -307,6 +322,7 @@ class _Figure:
     after: str = ""
     phrase_end: int = 0     # where the figure's own words end
     label: str = ""
+    compared: str = ""      # "so với đầu năm": the figure is a change since then
     record: "FigureRecord | None" = field(default=None, repr=False)
 
 
@@ -342,8 +358,16 @@ def _figures_in(clause: str) -> list[_Figure]:
     for i, f in enumerate(found):
         limit = found[i + 1].start if i + 1 < len(found) else len(clause)
         if f.unit or f.name:
-            f.after, end = _after_words(clause, f.phrase_end, limit)
+            # "16/18 thôn đạt danh hiệu …", at the clause's start or after its lead's colon
+            # (a period stated before it does not count: "Năm 2025, 16/18 thôn …")
+            before = PERIOD_WITH_PREPOSITION.sub(" ", clause[clause.rfind(":", 0, f.start) + 1:f.start])
+            opens = not re.search(r"[^\W\d_]", before)
+            f.after, end = _after_words(clause, f.phrase_end, limit, opens=opens,
+                                        listed=f.unit not in _AMOUNT_UNITS)
             f.phrase_end = max(f.phrase_end, end)
+            m = _COMPARISON.match(clause, f.phrase_end, limit)
+            if m:
+                f.compared = _SPACES.sub(" ", m.group(1)).strip()
     return found
 
 
@@ -360,11 +384,20 @@ def _subject(text: str) -> str | None:
 
 
 def _label(f: _Figure, prev: _Figure | None, raw: str, context: str | None, part: tuple | None,
-           labelled: bool = False) -> str:
+           labelled: bool = False, same_kind: _Figure | None = None) -> str:
     """What a figure counts (see the module docstring)."""
     low_raw = _trim(raw).lower()
     if f.kind == "paired" and prev is not None:
         return f"{prev.label} — {f.unit} {f.after}" if f.after else prev.label
+    change = _ends_with(low_raw, _CHANGE_WORDS) if f.compared else None
+    if change:  # "…, giảm 64 hộ so với đầu năm": a change of what the words or the figure before count
+        base = _clean_head(_trim(raw)[:len(_trim(raw)) - len(change)])
+        if _content_words(base) - _content_words(f.unit or "") < 1:
+            base = (" ".join(x for x in (same_kind.unit, same_kind.after) if x)
+                    if same_kind.after or same_kind.unit != f.unit else same_kind.label) \
+                if same_kind is not None else " ".join(
+                x for x in (base, f.unit or "", f.after) if x)
+        return _cap(_SPACES.sub(" ", f"{base} {change} {f.compared}").strip(" ,:;-"))
     own_context = None
     attribute = None
     unit_words = ""
@@ -522,7 +555,9 @@ def _line_records(line: str, line_start: int, base_period: str | None, lead_subj
                     lead_colon = clause.rfind(":", 0, clause_prev.start)
                     context = _subject(clause[:lead_colon]) if lead_colon > 0 else None
                 context = context or opener
-                f.label = _label(f, prev, raw, context or lead_subject, part, labelled)
+                same_kind = next((g for g in reversed(seen) if f.unit and g.unit
+                                  and (g.unit + " ").startswith(f.unit + " ")), None)  # "hộ nghèo" for "hộ"
+                f.label = _label(f, prev, raw, context or lead_subject, part, labelled, same_kind)
                 if f.unit is None and "trong đó" in sentence[:f.start + c_start - a].lower():
                     f.unit = breakdown_unit  # "Trong đó có 01 Chánh Văn phòng": the total's unit
                 out.append(FigureRecord(

@@ -207,3 +207,53 @@ def test_a_lead_before_a_clauses_first_figure_labels_its_later_figures_too():
     records = extract_figures("- Chủ tịch Ủy ban nhân dân xã tiếp định kỳ: 06 kỳ, tiếp 07 lượt/13 người;")
     by_value = {r.value: r.label for r in records}
     assert "tiếp định kỳ" in by_value["07"].lower() and "tiếp định kỳ" in by_value["13"].lower(), by_value
+
+
+def _by_value(text: str) -> dict[str, object]:
+    return {r.value: r for r in extract_figures(text)}
+
+
+def test_a_unit_of_several_syllables_is_read_whole_and_a_counting_word_is_not_extended():
+    found = _by_value("Ủy ban nhân dân xã ban hành 37 báo cáo, 05 kế hoạch; Trạm Y tế có 03 bác sĩ; "
+                      "xây mới 02 nhà văn hóa thôn.")
+    assert (found["37"].unit, found["05"].unit, found["03"].unit) == ("báo cáo", "kế hoạch", "bác sĩ")
+    assert found["02"].unit == "nhà"  # a house counted, not "nhà văn" (a writer)
+
+
+def test_the_word_list_is_read_with_new_style_tones():
+    from assistant import lexicon
+
+    assert lexicon.new_tones("hoà giải") == "hòa giải" and lexicon.new_tones("thuỷ lợi") == "thủy lợi"
+    assert lexicon.new_tones("quý") == "quý" and lexicon.new_tones("hoàng") == "hoàng"
+    assert lexicon.word_at("học viên đào tạo nghề", 0) == "học viên"
+    assert lexicon.word_at("Học viên", 0) is None  # a capital starts a name
+
+
+def test_a_change_is_labelled_with_what_the_figure_before_counts_and_since_when():
+    found = _by_value("Cuối năm 2025, toàn xã còn 186 hộ nghèo, chiếm 2,9%, giảm 64 hộ so với đầu năm.")
+    assert found["64"].label == "Hộ nghèo giảm so với đầu năm"
+    found = _by_value("Năm 2025, xảy ra 06 vụ trộm cắp tài sản, tăng 02 vụ so với năm 2024.")
+    assert found["02"].label == "Vụ trộm cắp tài sản tăng so với năm 2024"
+
+
+def test_a_figure_opening_its_clause_is_labelled_by_what_is_said_of_it():
+    found = _by_value("Năm 2025, 16/18 thôn đạt danh hiệu thôn văn hóa; 21/21 thôn đã tổ chức sinh hoạt pháp luật.")
+    assert found["16/18"].label == "Thôn đạt danh hiệu thôn văn hóa"
+    assert found["21/21"].label == "Thôn đã tổ chức sinh hoạt pháp luật"
+    found = _by_value("Kết quả bình xét năm 2025: 16/18 thôn đạt danh hiệu thôn văn hóa.")
+    assert found["16/18"].label.lower().endswith("thôn đạt danh hiệu thôn văn hóa")  # after its lead's colon
+
+
+def test_words_past_a_comma_belong_to_the_next_figure_when_they_are_its_own_head():
+    found = _by_value("Năm 2025, trồng mới 45 ha rừng, tỷ lệ che phủ rừng đạt 52,3%.")
+    assert "tỷ lệ" not in found["45"].label.lower() and "rừng" in found["45"].label.lower()
+    assert found["52,3"].label.lower().startswith("tỷ lệ che phủ rừng")
+    found = _by_value("Tổ chức 04 cuộc truyền thông, tư vấn pháp luật tại các thôn với 122 lượt người tham gia.")
+    assert "tư vấn pháp luật" in found["04"].label  # "với …" details it: the words are still its own
+
+
+def test_a_unit_first_in_a_list_keeps_the_list_as_its_words():
+    found = _by_value("Trong năm, tiếp nhận 03 phản ánh, kiến nghị về quy định hành chính.")
+    assert found["03"].unit == "phản ánh" and "kiến nghị về quy định hành chính" in found["03"].label
+    found = _by_value("Thu lệ phí chứng thực 26.840.000 đồng, nộp ngân sách nhà nước đúng quy định.")
+    assert found["26.840.000"].label == "Thu lệ phí chứng thực"  # after an amount, the comma ends its words
