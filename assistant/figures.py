@@ -45,6 +45,7 @@ _DATE_BEFORE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+$", re.IGNORECA
 _MONTH_BEFORE = re.compile(r"tháng\s+\d{1,2}\s+$", re.IGNORECASE)
 _DAY_BEFORE = re.compile(r"ngày\s*$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-+•*–]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*[.)])\s+")
+_LETTER_HEADING = re.compile(r"^[a-zđ]\)\s+[^\W\d_]")
 _HEADING = re.compile(r"^\s*(?:([IVXLC]{1,5})\.|(\d{1,2}(?:\.\d{1,2})*)\.?)\s+\S")
 _CLAUSE_SPLIT = re.compile(r";|\n")
 _TABLE_LINE = re.compile(r"^\s*\||\s\|\s")
@@ -86,6 +87,7 @@ _CHANGE_WORDS = _phrases("change_words")
 _PREDICATE_WORDS = _phrases("predicate_words")
 _NEXT_HEAD_STOPS = _phrases("next_head_stops")
 _AMOUNT_UNITS = frozenset(RULES["amount_units"])
+_EXISTENTIAL = _phrases("existential_words")
 _COMPARISON = re.compile(r"\s*(so với[^,;:.()\n]*)", re.IGNORECASE)
 LABEL_WORDS_MAX = RULES["label_words_max"]
 COMMA_CUT_WORDS = RULES["comma_cut_words"]
@@ -323,6 +325,7 @@ class _Figure:
     phrase_end: int = 0     # where the figure's own words end
     label: str = ""
     compared: str = ""      # "so với đầu năm": the figure is a change since then
+    exists: bool = False    # "… có 22/24 khu dân cư đạt …": the words before only say it exists
     record: "FigureRecord | None" = field(default=None, repr=False)
 
 
@@ -361,7 +364,8 @@ def _figures_in(clause: str) -> list[_Figure]:
             # "16/18 thôn đạt danh hiệu …", at the clause's start or after its lead's colon
             # (a period stated before it does not count: "Năm 2025, 16/18 thôn …")
             before = PERIOD_WITH_PREPOSITION.sub(" ", clause[clause.rfind(":", 0, f.start) + 1:f.start])
-            opens = not re.search(r"[^\W\d_]", before)
+            f.exists = _ends_with(_trim(before).lower(), _EXISTENTIAL) is not None and f.unit is not None
+            opens = f.exists or not re.search(r"[^\W\d_]", before)
             f.after, end = _after_words(clause, f.phrase_end, limit, opens=opens,
                                         listed=f.unit not in _AMOUNT_UNITS)
             f.phrase_end = max(f.phrase_end, end)
@@ -411,7 +415,7 @@ def _label(f: _Figure, prev: _Figure | None, raw: str, context: str | None, part
         own_context = _clean_head(before) if _content_words(_clean_head(before)) >= WEAK_LABEL_WORDS else prev.label
         if f.unit and f.unit != "%":
             unit_words = f.unit  # "… với 510 lượt người": the people are what is counted
-    head = _clean_head(raw, labelled=labelled)
+    head = "" if f.exists and f.after and not labelled else _clean_head(raw, labelled=labelled)
     if not (attribute is not None and prev is not None):
         unit_words = f.unit if f.unit and f.unit not in _MEASURE_UNITS and not f.name else ""
     rate_word = _ends_with(head.lower(), _RATE_WORDS) if f.unit == "%" else None
@@ -494,7 +498,7 @@ def _table_records(lines: list[str], offsets: list[int], period: str | None, sec
                 continue
             col_period, col_unit, col_heading = columns[j]
             u = "%" if cell.endswith("%") else (unit or col_unit)
-            shown = label if col_period or not col_heading else f"{label} ({col_heading})"
+            shown = f"{label} ({col_heading})" if col_heading else label
             start = off + cell_off + m.start(1)
             out.append(FigureRecord(value=m.group(1), unit=u, label=_cap(shown), period=col_period or period,
                                     section=section, page=page, clause=line.strip(),
@@ -614,6 +618,7 @@ def extract_figures(text: str, *, section: str = "", page: int | None = None,
     out: list[FigureRecord] = []
     lead = lead_period
     lead_subject: str | None = None
+    items = 0  # bullet lines read under the lead
     stated: dict[int, str | None] = {}  # heading level -> the period that heading states
     lines = text.split("\n")
     offsets, pos = [], 0
@@ -643,10 +648,19 @@ def extract_figures(text: str, *, section: str = "", page: int | None = None,
             stated[level] = first_period(stripped)
             lead, lead_subject = None, None  # a new heading: the lead-in above it no longer applies
             continue
+        if _LETTER_HEADING.match(stripped) and stripped[-1] not in ":.;," and not _counts_something(stripped):
+            lead, lead_subject = None, None  # "c) Lâm nghiệp, thủy sản": a new part
+            continue
         if stripped.endswith(":") and len(stripped) <= LEAD_MAX and not _counts_something(line):
             lead = first_period(stripped)  # "+ Năm 2025:" sets the period; "- Công tác hộ tịch:" clears it
             lead_subject = _subject(stripped[:-1]) or (lead_subject if lead else None)
+            items = 0
             continue
+        if lead_subject is not None:
+            if _BULLET.match(line):
+                items += 1
+            elif items:
+                lead_subject = None  # a paragraph after the lead's items is no longer one of them
         last_unit = out[-1].unit if out else None
         out += _line_records(line, line_start, lead or heading or default_period, lead_subject, section, page,
                              last_unit)

@@ -136,7 +136,7 @@ def sentences(text: str) -> list[str]:
 
 # --- figures with their unit ---------------------------------------------------------------------------
 
-FIGURE = re.compile(r"(?<![\w/.,-])(\d{1,3}(?:[.,]\d{3})+|\d+(?:,\d+)?)(?:\s?%)?(?![\w/-])")
+FIGURE = re.compile(r"(?<![\w/.,-])(\d{1,3}(?:[.,]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?:\s?%)?(?![\w/-])")
 # The word after a figure is its unit ("412 việc", "23 cặp", "90 trường hợp") unless it is one of these.
 NOT_UNITS = frozenset("và hoặc đến tới trong của so với là tại trên theo từ cho thì mà được đã nay này đó".split())
 UNVERIFIED = "chưa xác minh"

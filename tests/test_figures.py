@@ -257,3 +257,26 @@ def test_a_unit_first_in_a_list_keeps_the_list_as_its_words():
     assert found["03"].unit == "phản ánh" and "kiến nghị về quy định hành chính" in found["03"].label
     found = _by_value("Thu lệ phí chứng thực 26.840.000 đồng, nộp ngân sách nhà nước đúng quy định.")
     assert found["26.840.000"].label == "Thu lệ phí chứng thực"  # after an amount, the comma ends its words
+
+
+def test_a_crop_season_is_a_period_and_a_column_keeps_what_it_measures():
+    text = ("| TT | Cây trồng | Diện tích vụ Đông Xuân 2024 - 2025 (ha) | Năng suất vụ Đông Xuân 2025 - 2026 (tạ/ha) |\n"
+            "|---|---|---|---|\n| 1 | Lúa | 1.215,0 | 62,5 |")
+    found = {r.value: r for r in extract_figures(text, default_period="6 tháng đầu năm 2026")}
+    assert found["1.215,0"].period.lower() == "vụ đông xuân 2024 - 2025"  # a decimal after groups of thousands
+    assert found["1.215,0"].label == "Lúa (Diện tích)" and found["62,5"].label == "Lúa (Năng suất)"
+    assert found["62,5"].unit == "tạ/ha"
+
+
+def test_a_lettered_part_and_a_paragraph_after_the_items_end_a_leads_subject():
+    text = ("Tình hình dịch bệnh trên đàn vật nuôi:\n- Năm 2025: 07 hộ gia đình.\n\n"
+            "Tiêm phòng 02 đợt.\n\nc) Thủy sản\n\nCó thêm 03 sản phẩm.")
+    found = _by_value(text)
+    assert "dịch bệnh" in found["07"].label.lower()
+    assert "dịch bệnh" not in found["02"].label.lower() and "dịch bệnh" not in found["03"].label.lower()
+
+
+def test_a_figure_said_only_to_exist_is_labelled_by_what_is_said_of_it():
+    found = _by_value("Kết quả phân loại cuối năm có 22/24 khu dân cư đạt tiêu chuẩn an toàn về an ninh, trật tự.")
+    assert found["22/24"].unit == "khu dân cư"
+    assert found["22/24"].label == "Khu dân cư đạt tiêu chuẩn an toàn về an ninh, trật tự"
