@@ -160,6 +160,17 @@ def first_period(text: str) -> str | None:
     return _period_text(text, found[0]) if found else None
 
 
+def stated_period(line: str) -> str | None:
+    """The period a heading or lead-in line sets: the first that is not a term or stage when it
+    has one ("… Bộ tiêu chí … giai đoạn 2021 - 2025, kết quả đến ngày 30/11/2025 như sau:" → "đến
+    ngày 30/11/2025"), else the first."""
+    found = periods_in(line)
+    if not found:
+        return None
+    dated = [m for m in found if not _TERM.match(m.group(0))]
+    return _period_text(line, (dated or found)[0])
+
+
 def unit_phrase(text: str, end: int) -> str | None:
     """The unit right after a figure ending at `end`: a known unit of several words ("trường hợp",
     "lượt người", "Tổ hòa giải") or the next word; None when what follows is not a unit, or is a
@@ -645,14 +656,14 @@ def extract_figures(text: str, *, section: str = "", page: int | None = None,
             level = _heading_level(h)
             for k in [k for k in stated if k >= level]:
                 del stated[k]
-            stated[level] = first_period(stripped)
+            stated[level] = stated_period(stripped)
             lead, lead_subject = None, None  # a new heading: the lead-in above it no longer applies
             continue
         if _LETTER_HEADING.match(stripped) and stripped[-1] not in ":.;," and not _counts_something(stripped):
             lead, lead_subject = None, None  # "c) Lâm nghiệp, thủy sản": a new part
             continue
         if stripped.endswith(":") and len(stripped) <= LEAD_MAX and not _counts_something(line):
-            lead = first_period(stripped)  # "+ Năm 2025:" sets the period; "- Công tác hộ tịch:" clears it
+            lead = stated_period(stripped)  # "+ Năm 2025:" sets the period; "- Công tác hộ tịch:" clears it
             lead_subject = _subject(stripped[:-1]) or (lead_subject if lead else None)
             items = 0
             continue
@@ -661,6 +672,7 @@ def extract_figures(text: str, *, section: str = "", page: int | None = None,
                 items += 1
             elif items:
                 lead_subject = None  # a paragraph after the lead's items is no longer one of them
+                # (its period may still hold: "Năm 2025 (…):" items, then "Tổng số việc … là 863 việc")
         last_unit = out[-1].unit if out else None
         out += _line_records(line, line_start, lead or heading or default_period, lead_subject, section, page,
                              last_unit)

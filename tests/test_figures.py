@@ -280,3 +280,16 @@ def test_a_figure_said_only_to_exist_is_labelled_by_what_is_said_of_it():
     found = _by_value("Kết quả phân loại cuối năm có 22/24 khu dân cư đạt tiêu chuẩn an toàn về an ninh, trật tự.")
     assert found["22/24"].unit == "khu dân cư"
     assert found["22/24"].label == "Khu dân cư đạt tiêu chuẩn an toàn về an ninh, trật tự"
+
+
+def test_a_lead_sets_its_dated_period_rather_than_the_stage_a_thing_is_named_by():
+    text = ("Qua rà soát theo Bộ tiêu chí xã nông thôn mới giai đoạn 2021 - 2025, kết quả đến ngày 30/11/2025 như sau:\n"
+            "- Số tiêu chí đạt chuẩn: 15/19 tiêu chí;")
+    assert extract_figures(text, default_period="6 tháng cuối năm 2025")[0].period == "Đến ngày 30/11/2025"
+
+
+def test_a_running_total_and_months_of_a_year_are_periods():
+    found = _by_value("- Lũy kế 9 tháng:\n+ Khám, chữa bệnh: 9.874 lượt người.\n"
+                      "Trong 9 tháng năm 2026, tiêm chủng đầy đủ cho 247 trẻ.")
+    assert found["9.874"].period == "Lũy kế 9 tháng"
+    assert found["247"].period.lower() == "9 tháng năm 2026"
