@@ -45,6 +45,7 @@ _DATE_BEFORE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+$", re.IGNORECA
 _MONTH_BEFORE = re.compile(r"tháng\s+\d{1,2}\s+$", re.IGNORECASE)
 _DAY_BEFORE = re.compile(r"ngày\s*$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-+•*–]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*[.)])\s+")
+_QUARTER_ROMAN = re.compile(r"(?<=quý )(?:iv|i{1,3})\b")
 _LETTER_HEADING = re.compile(r"^[a-zđ]\)\s+[^\W\d_]")
 _HEADING = re.compile(r"^\s*(?:([IVXLC]{1,5})\.|(\d{1,2}(?:\.\d{1,2})*)\.?)\s+\S")
 _CLAUSE_SPLIT = re.compile(r";|\n")
@@ -131,8 +132,8 @@ class FigureRecord:
 
 
 def _cap(text: str) -> str:
-    if text.isupper():
-        text = text.lower()
+    if text.isupper():  # "QUÝ IV NĂM 2026" in a heading → "Quý IV năm 2026"
+        text = _QUARTER_ROMAN.sub(lambda m: m.group(0).upper(), text.lower())
     return text[:1].upper() + text[1:] if text else text
 
 
@@ -198,8 +199,8 @@ def unit_phrase(text: str, end: int) -> str | None:
 
 def _is_figure(text: str, m: re.Match) -> bool:
     before = text[max(0, m.start() - 30):m.start()]
-    if ORDINAL_BEFORE.search(before) or _DATE_BEFORE.search(before):
-        return False
+    if _DATE_BEFORE.search(before) or (ORDINAL_BEFORE.search(before) and m.group(1).isdigit()):
+        return False  # "xóm 5", "Kế hoạch 15" name a thing; "ngõ xóm 186,4 km", "kế hoạch 13.000 lượt" count
     if not before.strip() and text[m.end(1):m.end(1) + 1] in (".", ")") and not unit_phrase(text, m.end(1) + 1):
         return False  # outline numbering at the start of a line
     value = m.group(1)

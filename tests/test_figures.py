@@ -293,3 +293,15 @@ def test_a_running_total_and_months_of_a_year_are_periods():
                       "Trong 9 tháng năm 2026, tiêm chủng đầy đủ cho 247 trẻ.")
     assert found["9.874"].period == "Lũy kế 9 tháng"
     assert found["247"].period.lower() == "9 tháng năm 2026"
+
+
+def test_a_number_with_separators_after_a_naming_word_is_a_figure_not_an_ordinal():
+    found = _by_value("Toàn xã có đường thôn, ngõ xóm 186,4 km; khám 9.874 lượt người (kế hoạch 13.000 lượt người); "
+                      "xóm 5 có 120 hộ.")
+    assert found["186,4"].unit == "km" and found["13.000"].unit == "lượt người"
+    assert "5" not in found  # "xóm 5" names a hamlet
+
+
+def test_a_quarter_in_an_upper_case_heading_keeps_its_roman_numeral():
+    rs = extract_figures("III. PHƯƠNG HƯỚNG, NHIỆM VỤ QUÝ IV NĂM 2026\n- Khám, chữa bệnh 3.130 lượt người.")
+    assert rs[0].period == "Quý IV năm 2026"
