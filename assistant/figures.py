@@ -45,6 +45,7 @@ _DATE_BEFORE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+$", re.IGNORECA
 _MONTH_BEFORE = re.compile(r"tháng\s+\d{1,2}\s+$", re.IGNORECASE)
 _DAY_BEFORE = re.compile(r"ngày\s*$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-+•*–]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*[.)])\s+")
+_RELATIVE_SPAN = re.compile(r"(?<![\w])(?:trong|cả)\s+(?:năm|quý|kỳ|tháng)(?![\w])", re.IGNORECASE)
 _QUARTER_ROMAN = re.compile(r"(?<=quý )(?:iv|i{1,3})\b")
 _LETTER_HEADING = re.compile(r"^[a-zđ]\)\s+[^\W\d_]")
 _HEADING = re.compile(r"^\s*(?:([IVXLC]{1,5})\.|(\d{1,2}(?:\.\d{1,2})*)\.?)\s+\S")
@@ -390,12 +391,14 @@ def _figures_in(clause: str) -> list[_Figure]:
 def _subject(text: str) -> str | None:
     """A lead-in's subject as a label's context: "Kết quả xử phạt vi phạm hành chính trên địa bàn
     xã:" → "xử phạt vi phạm hành chính trên địa bàn xã"; a period alone says nothing."""
-    s = _trim(_BULLET.sub("", PERIOD.sub(" ", text)))
+    s = _trim(_BULLET.sub("", _RELATIVE_SPAN.sub(" ", RELATIVE_PERIOD.sub(" ", PERIOD.sub(" ", text)))))
     p = _starts_with(s.lower(), _LEAD_DROP)
     while p and s:
         s = _trim(s[len(p):])
         p = _starts_with(s.lower(), _LEAD_DROP)
     s = _SPACES.sub(" ", s)
+    if s and s.split()[-1].lower() in _ACTOR_BEFORE:
+        return None  # "Trong năm, Công an xã đã:" names who acted, not what is counted
     return s if _content_words(s) >= CONTEXT_MIN_WORDS and len(s.split()) <= LABEL_WORDS_MAX else None
 
 

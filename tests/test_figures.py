@@ -305,3 +305,8 @@ def test_a_number_with_separators_after_a_naming_word_is_a_figure_not_an_ordinal
 def test_a_quarter_in_an_upper_case_heading_keeps_its_roman_numeral():
     rs = extract_figures("III. PHƯƠNG HƯỚNG, NHIỆM VỤ QUÝ IV NĂM 2026\n- Khám, chữa bệnh 3.130 lượt người.")
     assert rs[0].period == "Quý IV năm 2026"
+
+
+def test_a_lead_that_names_only_who_acted_and_when_is_no_context():
+    found = _by_value("Trong năm, Công an xã đã:\n- Đăng ký thường trú 347 trường hợp, tạm trú 265 trường hợp;")
+    assert "công an" not in found["265"].label.lower() and "tạm trú" in found["265"].label.lower()
