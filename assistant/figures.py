@@ -297,7 +297,8 @@ def _after_words(clause: str, pos: int, limit: int, *, opens: bool = False, list
         for i, w in enumerate(words):
             rest = " ".join(texts[i:])
             if _starts_with(rest, stops) or taken >= AFTER_WORDS_MAX or (
-                    texts[i] == "và" and any(c.isdigit() for c in " ".join(texts[i + 1:i + 4]))):
+                    texts[i] == "và" and any(c.isdigit() for c in " ".join(texts[i + 1:i + 4]))) \
+                    or PERIOD_WITH_PREPOSITION.match(m.group(1), w.start()):  # "… lúa trong năm 2025": a period, not a name
                 stop = True
                 break
             if first < 0:

@@ -310,3 +310,8 @@ def test_a_quarter_in_an_upper_case_heading_keeps_its_roman_numeral():
 def test_a_lead_that_names_only_who_acted_and_when_is_no_context():
     found = _by_value("Trong năm, Công an xã đã:\n- Đăng ký thường trú 347 trường hợp, tạm trú 265 trường hợp;")
     assert "công an" not in found["265"].label.lower() and "tạm trú" in found["265"].label.lower()
+
+
+def test_a_period_after_a_figure_ends_its_words():
+    found = _by_value("Xã phấn đấu trồng 120 ha lúa chất lượng cao trong năm 2025, tăng 10 ha so với năm 2024.")
+    assert found["120"].label.endswith("lúa chất lượng cao") and "2025" not in found["10"].label
