@@ -14,9 +14,8 @@ typed without diacritics.
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from .text import fold, nfc
+from .text import fold, nfc, normalise_tone_placement
 
 # Agency / type codes that may follow a spaced dash in a document number written by hand
 # ("120/2025/nd - cp" typed in lowercase). Uppercase segments are always accepted.
@@ -55,21 +54,6 @@ def _document_numbers(text: str) -> list[tuple[int, int, str, str, str | None]]:
         norm = f"{num}/{year}/{codes}" if year else f"{num}/{codes}"
         found.append((m.start(), m.start(3) + used, norm, num, year))
     return found
-
-
-# Old-style tone placement ("hoà", "uỷ", "khoẻ") written the new way ("hòa", "ủy", "khỏe"): real
-# documents mix both, so accented matching must not depend on it. NFD: o/u + a/e/y + tone, open syllable,
-# not after q ("quý" keeps its tone on y).
-_OLD_TONE_PLACEMENT = re.compile(
-    r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])(?![\u0300-\u036f]|[^\W_])")
-
-
-def normalise_tone_placement(text: str) -> str:
-    """'hoà giải, Uỷ ban, khoẻ' -> 'hòa giải, Ủy ban, khỏe' (NFC in, NFC out)."""
-    d = unicodedata.normalize("NFD", text)
-    if not _OLD_TONE_PLACEMENT.search(d):
-        return text
-    return unicodedata.normalize("NFC", _OLD_TONE_PLACEMENT.sub(r"\1\3\2", d))
 
 
 def tokens(text: str) -> list[str]:

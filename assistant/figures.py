@@ -34,6 +34,7 @@ from .text import FIGURE, fold, nfc, sentence_cuts
 RULES = json.loads((Path(__file__).resolve().parent / "data" / "figures.json").read_text(encoding="utf-8"))
 PERIOD = re.compile(r"(?<![\w])(?:" + "|".join(f"(?:{p})" for p in RULES["period_patterns"]) + r")(?![\w])",
                     re.IGNORECASE)
+_TERM = re.compile(r"(?:nhiệm kỳ|giai đoạn|năm học)\b", re.IGNORECASE)  # a term or stage, not a span of report
 MULTIWORD_UNITS = sorted(RULES["multiword_units"], key=len, reverse=True)
 _NOT_UNITS = frozenset(RULES["not_units"])
 _SINGLE_UNITS = frozenset(RULES["single_units"])  # "người", "hộ": a unit of one syllable, whatever follows
@@ -45,7 +46,6 @@ _DATE_BEFORE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+$", re.IGNORECA
 _MONTH_BEFORE = re.compile(r"tháng\s+\d{1,2}\s+$", re.IGNORECASE)
 _DAY_BEFORE = re.compile(r"ngày\s*$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-+•*–]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*[.)])\s+")
-_RELATIVE_SPAN = re.compile(r"(?<![\w])(?:trong|cả)\s+(?:năm|quý|kỳ|tháng)(?![\w])", re.IGNORECASE)
 _QUARTER_ROMAN = re.compile(r"(?<=quý )(?:iv|i{1,3})\b")
 _LETTER_HEADING = re.compile(r"^[a-zđ]\)\s+[^\W\d_]")
 _HEADING = re.compile(r"^\s*(?:([IVXLC]{1,5})\.|(\d{1,2}(?:\.\d{1,2})*)\.?)\s+\S")
@@ -392,7 +392,7 @@ def _figures_in(clause: str) -> list[_Figure]:
 def _subject(text: str) -> str | None:
     """A lead-in's subject as a label's context: "Kết quả xử phạt vi phạm hành chính trên địa bàn
     xã:" → "xử phạt vi phạm hành chính trên địa bàn xã"; a period alone says nothing."""
-    s = _trim(_BULLET.sub("", _RELATIVE_SPAN.sub(" ", RELATIVE_PERIOD.sub(" ", PERIOD.sub(" ", text)))))
+    s = _trim(_BULLET.sub("", RELATIVE_PERIOD.sub(" ", PERIOD.sub(" ", text))))
     p = _starts_with(s.lower(), _LEAD_DROP)
     while p and s:
         s = _trim(s[len(p):])
@@ -591,7 +591,6 @@ def _line_records(line: str, line_start: int, base_period: str | None, lead_subj
     return out
 
 
-_TERM = re.compile(r"(?:nhiệm kỳ|giai đoạn|năm học)\b", re.IGNORECASE)
 _ADVERBIAL_BEFORE = re.compile(r"(?:^|\b(?:trong|tính|vào|suốt|cho|đến|từ|đầu|cuối|của cả))\s*[,(]?\s*$",
                                re.IGNORECASE)
 

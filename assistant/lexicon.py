@@ -12,21 +12,12 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from .text import nfc
+from .text import nfc, normalise_tone_placement
 
 log = logging.getLogger(__name__)
 
-_OLD_TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-              "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-              "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
-_OLD_TONE = re.compile(r"(?<!q)(" + "|".join(_OLD_TONES) + r")(?![^\W\d_])")
 _SYLLABLE = re.compile(r"[^\W\d_]+")
 LONGEST = 3  # syllables looked at
-
-
-def new_tones(word: str) -> str:
-    """"hoà giải" → "hòa giải", "thuỷ lợi" → "thủy lợi" (a syllable with no final consonant)."""
-    return _OLD_TONE.sub(lambda m: _OLD_TONES[m.group(1)], word)
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +34,7 @@ def compounds() -> frozenset[str]:
         word = " ".join(line.lower().split())
         if 2 <= word.count(" ") + 1 <= LONGEST:
             out.add(word)
-            out.add(new_tones(word))
+            out.add(normalise_tone_placement(word))
     return frozenset(out)
 
 

@@ -134,6 +134,21 @@ def sentences(text: str) -> list[str]:
     return [p for p in (text[a:b].strip() for a, b in zip(bounds, bounds[1:])) if p]
 
 
+# Old-style tone placement ("hoà", "uỷ", "khoẻ") written the new way ("hòa", "ủy", "khỏe"): real
+# documents mix both, so accented matching must not depend on it. NFD: o/u + a/e/y + tone, open syllable,
+# not after q ("quý" keeps its tone on y).
+_OLD_TONE_PLACEMENT = re.compile(
+    r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])(?![\u0300-\u036f]|[^\W_])")
+
+
+def normalise_tone_placement(text: str) -> str:
+    """'hoà giải, Uỷ ban, khoẻ' -> 'hòa giải, Ủy ban, khỏe' (NFC in, NFC out)."""
+    d = unicodedata.normalize("NFD", text)
+    if not _OLD_TONE_PLACEMENT.search(d):
+        return text
+    return unicodedata.normalize("NFC", _OLD_TONE_PLACEMENT.sub(r"\1\3\2", d))
+
+
 # --- figures with their unit ---------------------------------------------------------------------------
 
 FIGURE = re.compile(r"(?<![\w/.,-])(\d{1,3}(?:[.,]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?:\s?%)?(?![\w/-])")
