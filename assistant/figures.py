@@ -61,6 +61,11 @@ PAIRED = re.compile(r"(?<=[^\W\d_]/)(\d{1,3}(?:[.,]\d{3})+|\d+)(?![\w/-])")
 _COMMA_SPACE = re.compile(r",\s+")
 _PARENTHESISED = re.compile(r"\([^()]*\)")
 _WORD = re.compile(r"\S+")
+_DATE_PHRASE = re.compile(r"(?<![\w/])(?:(?:vào|từ|đến|tính đến)\s+)?(?:ngày\s+)?\d{1,2}/\d{1,2}/\d{4}\s*,?", re.IGNORECASE)
+# A sentence set in its time by what opens it: "Trước sắp xếp, …", "Sau bão số 10 …, …", "Dịp Tết …, …"
+_TIME_SCENE = re.compile(r"\s*(?:[-+•]\s+)?((?:" + "|".join(RULES["time_scene_words"]) + r")(?:\s[^,;:.()\d]*(?:\d[^,;:()]*)?)?),\s",
+                         re.IGNORECASE)
+_NAMES_IN_BRACKETS = re.compile(r"\([^()\d]*\)")  # "(Khe Mây, Bản Nà)": names, no figure
 _AFTER_SEGMENT = re.compile(r"([^,;:.()/\n]*)([,;:.()/\n]|$)")
 PERIOD_WITH_PREPOSITION = re.compile(r"(?:(?<![\w])(?:trong|tính|vào|của|cho|cuối|đầu)\s+)?" + PERIOD.pattern, re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
@@ -79,6 +84,7 @@ _DROP_SUFFIXES = _phrases("label_drop_suffixes")
 _ACTOR_BEFORE = frozenset(RULES["actor_before"])
 _QUANTITY_HEADS = _phrases("quantity_heads")
 _RATE_WORDS = _phrases("rate_words")
+_RATE_BASES = _phrases("rate_bases")
 _ATTRIBUTE_WORDS = _phrases("attribute_words")
 _AFTER_STOPS = _phrases("after_stops")
 _COMMA_STOPS = _phrases("after_comma_stops")
@@ -238,6 +244,7 @@ def _clean_head(head: str, *, labelled: bool = False) -> str:
     ("Thay đổi, cải chính, bổ sung thông tin hộ tịch, xác định lại dân tộc"); a label written
     before a colon is kept whole."""
     head = _PARENTHESISED.sub(" ", head)
+    head = _DATE_PHRASE.sub(" ", head)  # "Ngày 05/9/2026, toàn xã có": a date says when, not what
     head = PERIOD_WITH_PREPOSITION.sub(" ", head)
     head = RELATIVE_PERIOD.sub(" ", head)
     head = _SPACES.sub(" ", _BULLET.sub("", _trim(head)))
@@ -281,6 +288,8 @@ def _after_words(clause: str, pos: int, limit: int, *, opens: bool = False, list
     first = end = -1
     taken = 0
     stops = [p for p in _AFTER_STOPS if p not in _PREDICATE_WORDS] if opens else _AFTER_STOPS
+    clause = _NAMES_IN_BRACKETS.sub(lambda b: " " * len(b.group(0)), clause)  # "02 thôn vùng đồi (Khe Mây,
+    # Bản Nà) còn nhiều khó khăn": names in brackets are passed over, the words after them still count
     for k, m in enumerate(_AFTER_SEGMENT.finditer(clause, pos, limit)):
         words = list(_WORD.finditer(m.group(1)))
         if not words:
@@ -296,7 +305,7 @@ def _after_words(clause: str, pos: int, limit: int, *, opens: bool = False, list
         stop = False
         for i, w in enumerate(words):
             rest = " ".join(texts[i:])
-            if _starts_with(rest, stops) or taken >= AFTER_WORDS_MAX or (
+            if (_starts_with(rest, stops) and not _compound_end(texts, i)) or taken >= AFTER_WORDS_MAX or (
                     texts[i] == "và" and any(c.isdigit() for c in " ".join(texts[i + 1:i + 4]))) \
                     or PERIOD_WITH_PREPOSITION.match(m.group(1), w.start()):  # "… lúa trong năm 2025": a period, not a name
                 stop = True
@@ -315,6 +324,14 @@ def _after_words(clause: str, pos: int, limit: int, *, opens: bool = False, list
         phrase = phrase[:len(phrase) - len(last)].rstrip(" ,")
         last = _ends_with(phrase.lower(), _AFTER_TRAILING) if phrase else None
     return (phrase, end) if phrase else ("", pos)
+
+
+def _compound_end(texts: list[str], i: int) -> bool:
+    """Is the word at i a syllable of a longer word, with the one before or after it ("lấn chiếm",
+    "tăng cường"), not the connector it would be alone ("chiếm 30%", "tăng 12 hộ")?"""
+    words = lexicon.compounds()
+    return (i > 0 and f"{texts[i - 1]} {texts[i]}".strip(",") in words) or (
+        i + 1 < len(texts) and f"{texts[i]} {texts[i + 1]}".strip(",") in words)
 
 
 def _shorten(text: str, n: int) -> str:
@@ -340,6 +357,7 @@ class _Figure:
     label: str = ""
     compared: str = ""      # "so với đầu năm": the figure is a change since then
     exists: bool = False    # "… có 22/24 khu dân cư đạt …": the words before only say it exists
+    opens: bool = False     # it opens its clause ("16/18 thôn đạt …"), or only says it exists
     record: "FigureRecord | None" = field(default=None, repr=False)
 
 
@@ -379,8 +397,9 @@ def _figures_in(clause: str) -> list[_Figure]:
             # (a period stated before it does not count: "Năm 2025, 16/18 thôn …")
             before = PERIOD_WITH_PREPOSITION.sub(" ", clause[clause.rfind(":", 0, f.start) + 1:f.start])
             f.exists = _ends_with(_trim(before).lower(), _EXISTENTIAL) is not None and f.unit is not None
-            opens = f.exists or not re.search(r"[^\W\d_]", before)
-            f.after, end = _after_words(clause, f.phrase_end, limit, opens=opens,
+            # "Trước sắp xếp, 03 xã cũ đã đạt …": what stands before a comma sets the scene
+            f.opens = f.exists or not re.search(r"[^\W\d_]", before) or before.rstrip().endswith(",")
+            f.after, end = _after_words(clause, f.phrase_end, limit, opens=f.opens,
                                         listed=f.unit not in _AMOUNT_UNITS)
             f.phrase_end = max(f.phrase_end, end)
             m = _COMPARISON.match(clause, f.phrase_end, limit)
@@ -431,17 +450,22 @@ def _label(f: _Figure, prev: _Figure | None, raw: str, context: str | None, part
         own_context = _clean_head(before) if _content_words(_clean_head(before)) >= WEAK_LABEL_WORDS else prev.label
         if f.unit and f.unit != "%":
             unit_words = f.unit  # "… với 510 lượt người": the people are what is counted
-    head = "" if f.exists and f.after and not labelled else _clean_head(raw, labelled=labelled)
+    head = "" if f.opens and f.after and not labelled else _clean_head(raw, labelled=labelled)
     if not (attribute is not None and prev is not None):
         unit_words = f.unit if f.unit and f.unit not in _MEASURE_UNITS and not f.name else ""
     rate_word = _ends_with(head.lower(), _RATE_WORDS) if f.unit == "%" else None
     if rate_word:
         head = head[:len(head) - len(rate_word)].strip()
     rate = f.unit == "%" and (rate_word or _ends_with(low_raw, _RATE_WORDS) or not head)
-    if rate and prev is not None and not head:
+    against = _starts_with(f.after.lower(), _RATE_BASES) if f.after else None
+    if rate and prev is not None and not head and f.after and not against:
+        label = f"tỷ lệ {f.after}"  # "…, bảo đảm 100% khoản chi được kiểm soát": the rate of what follows
+    elif rate and prev is not None and not head:
         base = prev.label
         base = base[len("số "):] if base.lower().startswith("số ") else base
         label = f"tỷ lệ {base[:1].lower() + base[1:]}"
+        if against:  # "…, đạt 76,0% kế hoạch năm": the rate is against that
+            label += f" {f.after}" if against == "so với" else f" so với {f.after}"
     elif rate and head:
         prefix = "" if head.lower().startswith("tỷ lệ") else "tỷ lệ"  # "Tỷ lệ hồ sơ trực tuyến đạt 67,8%"
         label = " ".join(x for x in (prefix, head, f.after) if x)
@@ -531,7 +555,10 @@ def _line_records(line: str, line_start: int, base_period: str | None, lead_subj
     cuts = [0, *sentence_cuts(line), len(line)]
     for a, b in zip(cuts, cuts[1:]):
         sentence = line[a:b]
-        running = None  # a period stated in the sentence holds for the rest of it
+        scene = _TIME_SCENE.match(sentence)
+        scene_end = scene.end() if scene and _counts_something(sentence[scene.end():]) else 0
+        # a period stated in the sentence holds for the rest of it; "Trước sắp xếp, 03 xã cũ …"
+        running = _cap(_trim(scene.group(1))) if scene_end else None
         opener = _opener(sentence)
         prev: _Figure | None = None
         seen: list[_Figure] = []  # the sentence's figures so far
@@ -544,7 +571,7 @@ def _line_records(line: str, line_start: int, base_period: str | None, lead_subj
             figures = _figures_in(clause)
             first_fig = next((f.start for f in figures if f.unit or f.name), len(clause))
             for p in periods_in(clause):
-                if p.start() < first_fig and not _names_a_thing(clause, p):
+                if p.start() < first_fig and not _names_a_thing(clause, p) and c_start - a + p.start() >= scene_end:
                     if running and clause[max(0, p.start() - 2):p.start()] == " (":
                         continue  # the dates explaining the period just read
                     running = _period_text(clause, p)

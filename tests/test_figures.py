@@ -88,7 +88,7 @@ def test_the_actor_and_a_stated_period_are_not_part_of_the_label():
 
 def test_a_figure_joined_by_voi_is_counted_about_the_one_before():
     text = "Toàn xã có 14 tổ hòa giải với 86 hòa giải viên."
-    assert one(text, "86").label == "Hòa giải viên (toàn xã tổ hòa giải)"
+    assert one(text, "86").label == "Hòa giải viên (tổ hòa giải)"  # "toàn xã" says where, not what
     text = "Tổ chức 04 cuộc truyền thông, tư vấn pháp luật tại các xóm đặc biệt khó khăn với 122 lượt người tham gia."
     assert one(text, "04").label == "Tổ chức cuộc truyền thông, tư vấn pháp luật tại các xóm đặc biệt khó khăn"
     assert one(text, "122").label.startswith("Lượt người tham gia (tổ chức cuộc truyền thông")
@@ -314,3 +314,31 @@ def test_a_lead_that_names_only_who_acted_and_when_is_no_context():
 def test_a_period_after_a_figure_ends_its_words():
     found = _by_value("Xã phấn đấu trồng 120 ha lúa chất lượng cao trong năm 2025, tăng 10 ha so với năm 2024.")
     assert found["120"].label.endswith("lúa chất lượng cao") and "2025" not in found["10"].label
+
+
+def test_names_in_brackets_are_passed_over_and_a_compound_word_is_not_a_connector():
+    text = "Xã có 17 thôn, trong đó 02 thôn vùng đồi (Khe Mây, Bản Nà) còn nhiều khó khăn."
+    assert one(text, "02").label == "Thôn vùng đồi còn nhiều khó khăn"
+    text = "Công tác bảo đảm hành lang an toàn giao thông được duy trì: xử lý 27 trường hợp lấn chiếm hành lang an toàn đường bộ."
+    assert one(text, "27").label == "Xử lý lấn chiếm hành lang an toàn đường bộ"
+
+
+def test_a_date_or_the_whole_commune_before_a_figure_is_not_what_it_counts():
+    text = "Ngày 05/9/2026, toàn xã có 4.386 học sinh."
+    assert one(text, "4.386").label == "Học sinh"
+
+
+def test_a_scene_set_before_a_comma_gives_the_figures_their_time_and_the_predicate_their_label():
+    text = "Trước sắp xếp, 03 xã cũ đã đạt chuẩn nông thôn mới nâng cao, 01 xã đạt chuẩn nông thôn mới."
+    assert one(text, "03").label == "Xã cũ đã đạt chuẩn nông thôn mới nâng cao"
+    assert one(text, "03").period == "Trước sắp xếp"
+    assert one(text, "01").label == "Xã đạt chuẩn nông thôn mới"
+    text = "Sau khi sắp xếp, Ủy ban nhân dân xã kiện toàn 32 tổ hòa giải."
+    assert one(text, "32").period is None  # after the merger is the new commune's own time
+
+
+def test_a_rate_is_against_its_base_or_of_what_it_is_said_of():
+    text = "Khám, chữa bệnh: 9.874 lượt người, đạt 76,0% kế hoạch năm."
+    assert one(text, "76,0").label == "Tỷ lệ khám, chữa bệnh so với kế hoạch năm"
+    text = "Xã tiết kiệm chi thường xuyên 412.000.000 đồng; 100% khoản chi được kiểm soát qua Kho bạc."
+    assert one(text, "100").label == "Tỷ lệ khoản chi được kiểm soát qua Kho bạc"
