@@ -65,6 +65,8 @@ _DATE_PHRASE = re.compile(r"(?<![\w/])(?:(?:vào|từ|đến|tính đến)\s+)?(
 # A sentence set in its time by what opens it: "Trước sắp xếp, …", "Sau bão số 10 …, …", "Dịp Tết …, …"
 _TIME_SCENE = re.compile(r"\s*(?:[-+•]\s+)?((?:" + "|".join(RULES["time_scene_words"]) + r")(?:\s[^,;:.()\d]*(?:\d[^,;:()]*)?)?),\s",
                          re.IGNORECASE)
+_UNIT_HEADINGS = frozenset(RULES["unit_column_headings"])
+_COMPARED_HEADING = re.compile(r"\s*(?:so với|so sánh)\b", re.IGNORECASE)
 _NAMES_IN_BRACKETS = re.compile(r"\([^()\d]*\)")  # "(Khe Mây, Bản Nà)": names, no figure
 _AFTER_SEGMENT = re.compile(r"([^,;:.()/\n]*)([,;:.()/\n]|$)")
 PERIOD_WITH_PREPOSITION = re.compile(r"(?:(?<![\w])(?:trong|tính|vào|của|cho|cuối|đầu)\s+)?" + PERIOD.pattern, re.IGNORECASE)
@@ -100,6 +102,7 @@ _COMPARISON = re.compile(r"\s*(so với[^,;:.()\n]*)", re.IGNORECASE)
 LABEL_WORDS_MAX = RULES["label_words_max"]
 COMMA_CUT_WORDS = RULES["comma_cut_words"]
 WEAK_LABEL_WORDS = RULES["weak_label_words"]
+LABELLED_WEAK_WORDS = RULES["labelled_weak_words"]
 CONTEXT_MIN_WORDS = RULES["context_min_words"]
 LIST_ITEM_WORDS = RULES["list_item_words"]
 CONTEXT_WORDS_MAX = RULES["context_words_max"]
@@ -433,7 +436,7 @@ def _label(f: _Figure, prev: _Figure | None, raw: str, context: str | None, part
         base = _clean_head(_trim(raw)[:len(_trim(raw)) - len(change)])
         if _content_words(base) - _content_words(f.unit or "") < 1:
             base = (" ".join(x for x in (same_kind.unit, same_kind.after) if x)
-                    if same_kind.after or same_kind.unit != f.unit else same_kind.label) \
+                    if (same_kind.after or same_kind.unit != f.unit) and f.unit != "%" else same_kind.label) \
                 if same_kind is not None else " ".join(
                 x for x in (base, f.unit or "", f.after) if x)
         return _cap(_SPACES.sub(" ", f"{base} {change} {f.compared}").strip(" ,:;-"))
@@ -442,13 +445,16 @@ def _label(f: _Figure, prev: _Figure | None, raw: str, context: str | None, part
     unit_words = ""
     for w in _ATTRIBUTE_WORDS:
         i = low_raw.rfind(w + " ") if not low_raw.endswith(w) else len(low_raw) - len(w)
+        word_before = low_raw[:i].split()[-1:]
+        if word_before and f"{word_before[0]} {w.split()[0]}" in lexicon.compounds():
+            continue  # "thực hiện đối với 1.234 hồ sơ": "đối với" is not "với"
         if i == 0 or (i > 0 and low_raw[i - 1] == " "):
             attribute = (_trim(raw)[:i], _trim(raw)[i + len(w):])
             break
     if attribute is not None and prev is not None:
         before, raw = attribute
         own_context = _clean_head(before) if _content_words(_clean_head(before)) >= WEAK_LABEL_WORDS else prev.label
-        if f.unit and f.unit != "%":
+        if f.unit and f.unit not in _AMOUNT_UNITS:
             unit_words = f.unit  # "… với 510 lượt người": the people are what is counted
     head = "" if f.opens and f.after and not labelled else _clean_head(raw, labelled=labelled)
     if not (attribute is not None and prev is not None):
@@ -477,8 +483,15 @@ def _label(f: _Figure, prev: _Figure | None, raw: str, context: str | None, part
     if own_context:
         own_context = _shorten(own_context[:1].lower() + own_context[1:], CONTEXT_WORDS_MAX)
         label = f"{_cap(label)} ({own_context})" if label else own_context
-    elif _content_words(label) - _content_words(unit_words) < WEAK_LABEL_WORDS and context:
+    elif _content_words(label) - _content_words(unit_words) < (LABELLED_WEAK_WORDS if labelled else WEAK_LABEL_WORDS) \
+            and context:  # "+ Chuyển tuyến: 214 lượt người" is named by its writer; "+ Năm 2025: 14 trường hợp" is not
         label = f"{_cap(context)}: {label}" if label else context
+    elif label and not f.after and not labelled and prev is not None and _content_words(prev.after) >= CONTEXT_MIN_WORDS \
+            and _content_words(label) - _content_words(unit_words) < WEAK_LABEL_WORDS \
+            and not set(fold(prev.after).split()) <= set(fold(label).split()):
+        # "… lập biên bản 74 trường hợp lấn chiếm vỉa hè, lòng đường, xử phạt 58,6 triệu đồng": what
+        # the figure before is said of is what this one is about
+        label = f"{_cap(label)} ({_shorten(prev.after, CONTEXT_WORDS_MAX)})"
     if not label.strip() and prev is not None:
         label = prev.label  # "01 đoàn đông người (08 người)": the figure in brackets details the one before
     if part is not None:
@@ -521,23 +534,29 @@ def _table_records(lines: list[str], offsets: list[int], period: str | None, sec
     header = [text for text, _ in rows[0][0]]
     body = rows[1:]
     label_col = 1 if all(r[0] and _SMALL_INTEGER.fullmatch(r[0][0][0]) for r in body) else 0
+    unit_col = next((j for j, text in enumerate(header) if fold(text).strip(" .") in _UNIT_HEADINGS), None)
     columns = []
     for text in header:
         heading, unit = _split_unit(text)
-        columns.append((first_period(heading), unit, _trim(PERIOD.sub(" ", heading))))
+        if _COMPARED_HEADING.match(heading):  # "So với năm 2025 (%)": this period's figure against that one
+            columns.append((None, unit, heading[:1].lower() + heading[1:]))
+        else:
+            columns.append((first_period(heading), unit, _trim(PERIOD.sub(" ", heading))))
     out = []
     for cells, off, line in body:
         if len(cells) <= label_col:
             continue
         label, unit = _split_unit(cells[label_col][0])
+        if unit is None and unit_col is not None and unit_col < len(cells) and cells[unit_col][0]:
+            unit = cells[unit_col][0].lower()  # "| Người cao tuổi | người | 948 |"
         for j, (cell, cell_off) in enumerate(cells):
-            if j <= label_col or j >= len(columns):
+            if j <= label_col or j >= len(columns) or j == unit_col:
                 continue
             m = FIGURE.fullmatch(cell) or RATIO.fullmatch(cell)
             if not m:
                 continue
             col_period, col_unit, col_heading = columns[j]
-            u = "%" if cell.endswith("%") else (unit or col_unit)
+            u = "%" if cell.endswith("%") or col_unit == "%" else (unit or col_unit)
             shown = f"{label} ({col_heading})" if col_heading else label
             start = off + cell_off + m.start(1)
             out.append(FigureRecord(value=m.group(1), unit=u, label=_cap(shown), period=col_period or period,
@@ -604,6 +623,10 @@ def _line_records(line: str, line_start: int, base_period: str | None, lead_subj
                 context = context or opener
                 same_kind = next((g for g in reversed(seen) if f.unit and g.unit
                                   and (g.unit + " ").startswith(f.unit + " ")), None)  # "hộ nghèo" for "hộ"
+                if f.unit == "%" and f.compared:
+                    # "… thu được 29.714 triệu đồng, đạt 76,9% dự toán, tăng 12,4% so với cùng kỳ": the change
+                    # is of the amount, not of the rate against a base; "tỷ lệ … đạt 88,6%, tăng 2,1%" of the rate
+                    same_kind = next((g for g in reversed(seen) if g.unit and not (g.unit == "%" and g.after)), None)
                 f.label = _label(f, prev, raw, context or lead_subject, part, labelled, same_kind)
                 if f.unit is None and "trong đó" in sentence[:f.start + c_start - a].lower():
                     f.unit = breakdown_unit  # "Trong đó có 01 Chánh Văn phòng": the total's unit
@@ -680,6 +703,7 @@ def extract_figures(text: str, *, section: str = "", page: int | None = None,
                 j += 1
             out += _table_records(lines[i - 1:j], offsets[i - 1:j], lead or heading or default_period, section, page)
             i = j
+            lead, lead_subject = None, None  # the table was what the lead-in ("… như sau:") announced
             continue
         h = _HEADING.match(stripped)
         if h and len(stripped) <= 160 and stripped[-1] not in ":.;," \

@@ -342,3 +342,27 @@ def test_a_rate_is_against_its_base_or_of_what_it_is_said_of():
     assert one(text, "76,0").label == "Tỷ lệ khám, chữa bệnh so với kế hoạch năm"
     text = "Xã tiết kiệm chi thường xuyên 412.000.000 đồng; 100% khoản chi được kiểm soát qua Kho bạc."
     assert one(text, "100").label == "Tỷ lệ khoản chi được kiểm soát qua Kho bạc"
+
+
+def test_a_table_takes_its_unit_column_and_a_comparison_column_keeps_its_words():
+    text = ("| TT | Đối tượng | Đơn vị tính | Năm 2025 | Năm 2026 | So với năm 2025 (%) |\n"
+            "|---|---|---|---|---|---|\n"
+            "| 1 | Người cao tuổi | người | 948 | 981 | 103,5 |\n")
+    rows = {r.value: r for r in extract_figures(text, default_period="Năm 2026")}
+    assert "người" not in rows  # the unit column is not a figure
+    assert (rows["948"].unit, rows["948"].period) == ("người", "Năm 2025")
+    assert rows["103,5"].unit == "%"
+    assert rows["103,5"].label == "Người cao tuổi (so với năm 2025)"
+    assert rows["103,5"].period == "Năm 2026"  # this year's figure against last year's
+
+
+def test_a_change_in_percent_is_of_the_amount_before_it_not_of_a_rate_against_a_base():
+    text = "Thu ngân sách 9 tháng đầu năm 2026 được 29.714 triệu đồng, đạt 76,9% dự toán, tăng 12,4% so với cùng kỳ năm 2025."
+    assert one(text, "12,4").label == "Thu ngân sách tăng so với cùng kỳ năm 2025"
+
+
+def test_a_bare_verb_takes_what_the_figure_before_it_was_said_of():
+    text = "Kiểm tra 22 cơ sở kinh doanh về bảo vệ môi trường, nhắc nhở 05 cơ sở, xử phạt 02 cơ sở."
+    assert one(text, "05").label == "Nhắc nhở cơ sở (kinh doanh về bảo vệ môi trường)"
+    text = "Tái sử dụng dữ liệu đã số hóa đối với 1.532 hồ sơ."
+    assert one(text, "1.532").label == "Tái sử dụng dữ liệu đã số hóa hồ sơ"  # "đối với" is not "với"
