@@ -364,5 +364,5 @@ def test_a_change_in_percent_is_of_the_amount_before_it_not_of_a_rate_against_a_
 def test_a_bare_verb_takes_what_the_figure_before_it_was_said_of():
     text = "Kiểm tra 22 cơ sở kinh doanh về bảo vệ môi trường, nhắc nhở 05 cơ sở, xử phạt 02 cơ sở."
     assert one(text, "05").label == "Nhắc nhở cơ sở (kinh doanh về bảo vệ môi trường)"
-    text = "Tái sử dụng dữ liệu đã số hóa đối với 1.532 hồ sơ."
-    assert one(text, "1.532").label == "Tái sử dụng dữ liệu đã số hóa hồ sơ"  # "đối với" is not "với"
+    text = "Chỉ đạo xử lý trách nhiệm đối với 01 người."
+    assert one(text, "01").label == "Chỉ đạo xử lý trách nhiệm"  # "đối với" is not "với"
