@@ -322,3 +322,14 @@ def test_a_part_heading_takes_its_title_from_the_next_line_and_dates_its_targets
                    "- Tổng thu ngân sách nhà nước trên địa bàn đạt 30 tỷ đồng trở lên.\n")
     periods = {f.value: f.period for f in s.figures}
     assert periods["30"] == "Năm 2026"
+
+
+@pytest.mark.parametrize("lead, who", [
+    ("5. Đối với Chi nhánh Ngân hàng Chính sách xã hội tỉnh:", "Chi nhánh Ngân hàng Chính sách xã hội tỉnh"),
+    ("4. Đối với Sở Văn hóa, Thể thao và Du lịch:", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("5. Đề nghị Thuế tỉnh Tây Ninh:", "Thuế tỉnh Tây Ninh"),
+])
+def test_addressees_named_in_their_full_forms(lead, who):
+    s = report("I. KẾT QUẢ\n1. Công tác chung\nXã hoàn thành kế hoạch.\nII. KIẾN NGHỊ, ĐỀ XUẤT\n"
+               f"{lead}\n- Ưu tiên bổ sung nguồn vốn cho xã.\n")
+    assert [(r["addressee"], r["text"]) for r in s.recommendations] == [(who, "Ưu tiên bổ sung nguồn vốn cho xã")]

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .. import lexicon
 from ..text import fold, sentences
 from .outline import BULLET, Block, Heading
 
@@ -98,7 +99,13 @@ def _org_length(words: list[str], folded: list[str], i: int) -> int:
             break
     else:
         return 0
-    j = i + n
+    return n + _name_words(words, folded, i + n)
+
+
+def _name_words(words: list[str], folded: list[str], j: int) -> int:
+    """How many words from j go on a name: capitalised words, place words, one lower-case syllable
+    after a capitalised one, "và" between names."""
+    i = j
     while j < len(words):
         w, f = words[j], folded[j]
         if not f or f == "," or MARKUP.match(w):
@@ -109,6 +116,8 @@ def _org_length(words: list[str], folded: list[str], i: int) -> int:
             j += 1
         elif words[j - 1][:1].isupper() and words[j - 1] not in (",",):
             j += 1
+        elif f"{words[j - 1].lower()} {w.lower()}" in lexicon.compounds():
+            j += 1  # "… Chính sách xã hội tỉnh": "xã hội" is one word, not the place "xã"
         else:
             break
         if words[j - 1].endswith((".", ";", ":")):
@@ -140,6 +149,11 @@ def addressee_lead(lead: str) -> tuple[str | None, str]:
         if i < len(words) and folded[i] == "," and _org_length(words, folded, i + 1):
             i += 1
             continue
+        # "Sở Văn hóa, Thể thao và Du lịch": a name that goes on past its comma
+        if i + 1 < len(words) and folded[i] == "," and words[i + 1][:1].isupper():
+            n = _name_words(words, folded, i + 1)
+            if n and i + 1 + n >= len(words):  # up to the end of the lead: still the name
+                i += 1 + n
         break
     if i == start:
         return None, lead
