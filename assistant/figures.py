@@ -55,7 +55,7 @@ _TABLE_RULE = re.compile(r"^[\s|:-]+$")
 _UNIT_IN_PARENS = re.compile(r"\s*\(([^()]{1,30})\)\s*$")
 _SMALL_INTEGER = re.compile(r"\d{1,3}\.?")
 # "17/19 chỉ tiêu", "21/21 thôn": a ratio, read as one figure (a date has its year: "15/10/2025").
-RATIO = re.compile(r"(?<![\w/.,-])(\d{1,3}/\d{1,3})(?![\w/-])")
+RATIO = re.compile(r"(?<![\w/.,-])(\d{1,3}(?:\.\d{3})*/\d{1,3}(?:\.\d{3})*)(?![\w/-])")
 # "02 lượt/02 người", "05 vụ án/06 bị can": the second figure of a pair, right after "word/".
 PAIRED = re.compile(r"(?<=[^\W\d_]/)(\d{1,3}(?:[.,]\d{3})+|\d+)(?![\w/-])")
 _COMMA_SPACE = re.compile(r",\s+")

@@ -366,3 +366,12 @@ def test_a_bare_verb_takes_what_the_figure_before_it_was_said_of():
     assert one(text, "05").label == "Nhắc nhở cơ sở (kinh doanh về bảo vệ môi trường)"
     text = "Chỉ đạo xử lý trách nhiệm đối với 01 người."
     assert one(text, "01").label == "Chỉ đạo xử lý trách nhiệm"  # "đối với" is not "với"
+
+
+def test_a_ratio_of_thousands_and_a_duration_in_days_are_figures():
+    text = "Kết quả bình xét năm 2026: 7.684/8.352 hộ đạt danh hiệu \"Gia đình văn hóa\"."
+    assert one(text, "7.684/8.352").unit == "hộ"
+    text = "Thời gian giải quyết bình quân 8,5 ngày đối với mỗi hồ sơ."
+    assert one(text, "8,5").unit == "ngày"
+    text = "Trong thời hạn 07 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ, Ủy ban nhân dân cấp xã xem xét."
+    assert (one(text, "07").unit, one(text, "07").label) == ("ngày làm việc", "Trong thời hạn")
