@@ -67,6 +67,7 @@ _TIME_SCENE = re.compile(r"\s*(?:[-+•]\s+)?((?:" + "|".join(RULES["time_scene_
                          re.IGNORECASE)
 _UNIT_HEADINGS = frozenset(RULES["unit_column_headings"])
 _COMPARED_HEADING = re.compile(r"\s*(?:so với|so sánh)\b", re.IGNORECASE)
+_LIST_JOIN = re.compile(r"\s*(?:,|,?\s*và|,?\s*cùng)?\s*", re.IGNORECASE)  # between two figures of one list
 _NAMES_IN_BRACKETS = re.compile(r"\([^()\d]*\)")  # "(Khe Mây, Bản Nà)": names, no figure
 _AFTER_SEGMENT = re.compile(r"([^,;:.()/\n]*)([,;:.()/\n]|$)")
 PERIOD_WITH_PREPOSITION = re.compile(r"(?:(?<![\w])(?:trong|tính|vào|của|cho|cuối|đầu)\s+)?" + PERIOD.pattern, re.IGNORECASE)
@@ -98,7 +99,8 @@ _PREDICATE_WORDS = _phrases("predicate_words")
 _NEXT_HEAD_STOPS = _phrases("next_head_stops")
 _AMOUNT_UNITS = frozenset(RULES["amount_units"])
 _EXISTENTIAL = _phrases("existential_words")
-_COMPARISON = re.compile(r"\s*(so với[^,;:.()\n]*)", re.IGNORECASE)
+# "… so với năm 2024", also past the figure's own rate in brackets: "giảm 03 vụ (giảm 21,4%) so với …"
+_COMPARISON = re.compile(r"[\s)]*(?:\([^()]*\)\s*)?(so với[^,;:.()\n]*)", re.IGNORECASE)
 LABEL_WORDS_MAX = RULES["label_words_max"]
 COMMA_CUT_WORDS = RULES["comma_cut_words"]
 WEAK_LABEL_WORDS = RULES["weak_label_words"]
@@ -236,7 +238,7 @@ def _ends_with(folded_text: str, phrases: list[str]) -> str | None:
 
 
 def _trim(text: str) -> str:
-    return text.strip(" \t-+•:;,()\"'")
+    return text.strip(" \t-+•:;,.()\"'")
 
 
 def _clean_head(head: str, *, labelled: bool = False) -> str:
@@ -279,6 +281,9 @@ def _clean_head(head: str, *, labelled: bool = False) -> str:
         tail = words[-LABEL_WORDS_MAX:]
         after_comma = [i for i, w in enumerate(words[:-1]) if w.endswith(",") and len(words) - i - 1 <= LABEL_WORDS_MAX]
         words = words[after_comma[0] + 1:] if after_comma else tail
+        cut = " ".join(words)
+        p = _starts_with(cut.lower(), _DROP_PREFIXES)  # "… Phối hợp | với Trung tâm …": no connector first
+        return _trim(cut[len(p):]) if p else cut
     return " ".join(words)
 
 
@@ -309,7 +314,11 @@ def _after_words(clause: str, pos: int, limit: int, *, opens: bool = False, list
         for i, w in enumerate(words):
             rest = " ".join(texts[i:])
             if (_starts_with(rest, stops) and not _compound_end(texts, i)) or taken >= AFTER_WORDS_MAX or (
-                    texts[i] == "và" and any(c.isdigit() for c in " ".join(texts[i + 1:i + 4]))) \
+                    texts[i] == "và" and (any(c.isdigit() for c in " ".join(texts[i + 1:i + 4]))
+                                         or (m.end(1) >= limit and limit < len(clause)
+                                             and texts[-1] not in _AFTER_TRAILING and not any(
+                                                 _starts_with(" ".join(texts[j:]), _AFTER_STOPS)
+                                                 for j in range(i + 1, len(texts)))))) \
                     or PERIOD_WITH_PREPOSITION.match(m.group(1), w.start()):  # "… lúa trong năm 2025": a period, not a name
                 stop = True
                 break
@@ -321,12 +330,12 @@ def _after_words(clause: str, pos: int, limit: int, *, opens: bool = False, list
             break
     if first < 0:
         return "", pos
-    phrase = _SPACES.sub(" ", clause[first:end])
-    last = _ends_with(phrase.lower(), _AFTER_TRAILING)
-    while last:  # "… theo Nghị định 173 và" before "111"; a lone "và" before the next figure
-        phrase = phrase[:len(phrase) - len(last)].rstrip(" ,")
-        last = _ends_with(phrase.lower(), _AFTER_TRAILING) if phrase else None
-    return (phrase, end) if phrase else ("", pos)
+    seg = clause[first:end]
+    last = _ends_with(_SPACES.sub(" ", seg).lower(), _AFTER_TRAILING)
+    while last:  # "… theo Nghị định 173 và" before "111"; "… đào tạo nghề cho" before "215 học viên"
+        seg = seg[:len(seg) - len(last)].rstrip(" ,")  # (the figure's words end before it too)
+        last = _ends_with(_SPACES.sub(" ", seg).lower(), _AFTER_TRAILING) if seg else None
+    return (_SPACES.sub(" ", seg), first + len(seg)) if seg else ("", pos)
 
 
 def _compound_end(texts: list[str], i: int) -> bool:
@@ -361,6 +370,7 @@ class _Figure:
     compared: str = ""      # "so với đầu năm": the figure is a change since then
     exists: bool = False    # "… có 22/24 khu dân cư đạt …": the words before only say it exists
     opens: bool = False     # it opens its clause ("16/18 thôn đạt …"), or only says it exists
+    head: str = ""          # the words before it that its label took ("giao nộp")
     record: "FigureRecord | None" = field(default=None, repr=False)
 
 
@@ -394,7 +404,8 @@ def _figures_in(clause: str) -> list[_Figure]:
             f.name = bool(re.match(r"\s+[^\W\d_]", clause[f.end:]) and clause[f.end:].lstrip()[:1].isupper())
         f.phrase_end = pos
     for i, f in enumerate(found):
-        limit = found[i + 1].start if i + 1 < len(found) else len(clause)
+        # the next figure that counts something: "… dưới 03 tháng" does not end the words before it
+        limit = next((g.start for g in found[i + 1:] if g.unit or g.name), len(clause))
         if f.unit or f.name:
             # "16/18 thôn đạt danh hiệu …", at the clause's start or after its lead's colon
             # (a period stated before it does not count: "Năm 2025, 16/18 thôn …")
@@ -405,7 +416,7 @@ def _figures_in(clause: str) -> list[_Figure]:
             f.after, end = _after_words(clause, f.phrase_end, limit, opens=f.opens,
                                         listed=f.unit not in _AMOUNT_UNITS)
             f.phrase_end = max(f.phrase_end, end)
-            m = _COMPARISON.match(clause, f.phrase_end, limit)
+            m = _COMPARISON.match(clause, f.phrase_end)
             if m:
                 f.compared = _SPACES.sub(" ", m.group(1)).strip()
     return found
@@ -426,7 +437,7 @@ def _subject(text: str) -> str | None:
 
 
 def _label(f: _Figure, prev: _Figure | None, raw: str, context: str | None, part: tuple | None,
-           labelled: bool = False, same_kind: _Figure | None = None) -> str:
+           labelled: bool = False, same_kind: _Figure | None = None, shared_head: str = "") -> str:
     """What a figure counts (see the module docstring)."""
     low_raw = _trim(raw).lower()
     if f.kind == "paired" and prev is not None:
@@ -434,6 +445,8 @@ def _label(f: _Figure, prev: _Figure | None, raw: str, context: str | None, part
     change = _ends_with(low_raw, _CHANGE_WORDS) if f.compared else None
     if change:  # "…, giảm 64 hộ so với đầu năm": a change of what the words or the figure before count
         base = _clean_head(_trim(raw)[:len(_trim(raw)) - len(change)])
+        if f.unit == "%" and not base and same_kind is not None and same_kind.compared:
+            return _cap(f"tỷ lệ {same_kind.label[:1].lower()}{same_kind.label[1:]}")  # "(giảm 21,4%)"
         if _content_words(base) - _content_words(f.unit or "") < 1:
             base = (" ".join(x for x in (same_kind.unit, same_kind.after) if x)
                     if (same_kind.after or same_kind.unit != f.unit) and f.unit != "%" else same_kind.label) \
@@ -457,6 +470,9 @@ def _label(f: _Figure, prev: _Figure | None, raw: str, context: str | None, part
         if f.unit and f.unit not in _AMOUNT_UNITS:
             unit_words = f.unit  # "… với 510 lượt người": the people are what is counted
     head = "" if f.opens and f.after and not labelled else _clean_head(raw, labelled=labelled)
+    if not head and shared_head and f.unit != "%":
+        head = shared_head  # "giao nộp 06 khẩu súng, 14 vũ khí thô sơ và 3,2 kg pháo nổ": one verb for the list
+    f.head = head
     if not (attribute is not None and prev is not None):
         unit_words = f.unit if f.unit and f.unit not in _MEASURE_UNITS and not f.name else ""
     rate_word = _ends_with(head.lower(), _RATE_WORDS) if f.unit == "%" else None
@@ -627,7 +643,10 @@ def _line_records(line: str, line_start: int, base_period: str | None, lead_subj
                     # "… thu được 29.714 triệu đồng, đạt 76,9% dự toán, tăng 12,4% so với cùng kỳ": the change
                     # is of the amount, not of the rate against a base; "tỷ lệ … đạt 88,6%, tăng 2,1%" of the rate
                     same_kind = next((g for g in reversed(seen) if g.unit and not (g.unit == "%" and g.after)), None)
-                f.label = _label(f, prev, raw, context or lead_subject, part, labelled, same_kind)
+                shared = clause_prev.head if clause_prev is not None and _LIST_JOIN.fullmatch(raw) \
+                    and clause_prev.unit not in _AMOUNT_UNITS \
+                    and not _starts_with(clause_prev.head.lower(), _QUANTITY_HEADS) else ""
+                f.label = _label(f, prev, raw, context or lead_subject, part, labelled, same_kind, shared)
                 if f.unit is None and "trong đó" in sentence[:f.start + c_start - a].lower():
                     f.unit = breakdown_unit  # "Trong đó có 01 Chánh Văn phòng": the total's unit
                 out.append(FigureRecord(

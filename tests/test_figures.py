@@ -375,3 +375,25 @@ def test_a_ratio_of_thousands_and_a_duration_in_days_are_figures():
     assert one(text, "8,5").unit == "ngày"
     text = "Trong thời hạn 07 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ, Ủy ban nhân dân cấp xã xem xét."
     assert (one(text, "07").unit, one(text, "07").label) == ("ngày làm việc", "Trong thời hạn")
+
+
+def test_one_verb_serves_a_list_of_figures():
+    text = "Vận động Nhân dân giao nộp 06 khẩu súng tự chế, 14 vũ khí thô sơ và 3,2 kg pháo nổ."
+    assert one(text, "14").label == "Vận động Nhân dân giao nộp vũ khí thô sơ"
+    assert one(text, "3,2").label == "Vận động Nhân dân giao nộp pháo nổ"
+    text = "Toàn xã có 03 hồ chứa với tổng dung tích 4,26 triệu m³, 12 trạm bơm điện."
+    assert "dung tích" not in one(text, "12").label.lower()  # an amount's words are not a verb for the list
+
+
+def test_words_after_va_that_run_into_the_next_figure_are_its_own():
+    text = "Trong đó đường thôn, ngõ xóm 186,4 km và đường trục chính nội đồng 53,3 km."
+    assert one(text, "186,4").label == "Đường thôn, ngõ xóm"
+    assert one(text, "53,3").label == "Đường trục chính nội đồng"
+    text = "Tổ chức 07 lớp đào tạo nghề và đào tạo dưới 03 tháng cho 215 học viên."
+    assert "03 tháng" not in one(text, "215").label  # a number that counts nothing does not end the words
+
+
+def test_a_rate_of_a_change_in_brackets_is_the_rate_of_that_change():
+    text = "Năm 2025, số vụ phạm tội về trật tự xã hội giảm 03 vụ (giảm 21,4%) so với năm 2024."
+    assert one(text, "03").label == "Số vụ phạm tội về trật tự xã hội giảm so với năm 2024"
+    assert one(text, "21,4").label == "Tỷ lệ số vụ phạm tội về trật tự xã hội giảm so với năm 2024"
