@@ -750,6 +750,10 @@ def extract_figures(text: str, *, section: str = "", page: int | None = None,
         last_unit = out[-1].unit if out else None
         out += _line_records(line, line_start, lead or heading or default_period, lead_subject, section, page,
                              last_unit)
+        if stripped.endswith(":") and _counts_something(stripped):
+            # "Đến ngày 30/11/2026, … có 1.148 người …; cụ thể:" — its items are
+            lead = stated_period(stripped) or lead  # of the period it states
+            lead_subject, items = None, 0
     return out
 
 # --- periods as intervals, for comparing them ------------------------------------------------------

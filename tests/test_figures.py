@@ -397,3 +397,10 @@ def test_a_rate_of_a_change_in_brackets_is_the_rate_of_that_change():
     text = "Năm 2025, số vụ phạm tội về trật tự xã hội giảm 03 vụ (giảm 21,4%) so với năm 2024."
     assert one(text, "03").label == "Số vụ phạm tội về trật tự xã hội giảm so với năm 2024"
     assert one(text, "21,4").label == "Tỷ lệ số vụ phạm tội về trật tự xã hội giảm so với năm 2024"
+
+
+def test_a_line_with_figures_that_leads_into_items_gives_them_its_period():
+    text = ("Đến ngày 30/11/2026, trên địa bàn xã có 1.148 người có công đang hưởng trợ cấp; cụ thể:\n"
+            "- Bà mẹ Việt Nam anh hùng còn sống: 02 người;\n- Bệnh binh: 38 người.\n")
+    rows = {r.value: r for r in extract_figures(text, default_period="Năm 2026")}
+    assert rows["1.148"].period == rows["02"].period == rows["38"].period == "Đến ngày 30/11/2026"
