@@ -664,12 +664,18 @@ _ADVERBIAL_BEFORE = re.compile(r"(?:^|\b(?:trong|tính|vào|suốt|cho|đến|t�
                                re.IGNORECASE)
 
 
+_BARE_YEAR = re.compile(r"năm \d{4}", re.IGNORECASE)
+_NAMING_BEFORE = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in RULES["naming_nouns"])
+                            + r")(?:\s+[^\W\d_]+){0,3}\s*$", re.IGNORECASE)
+
+
 def _names_a_thing(clause: str, m: re.Match) -> bool:
     """A term or stage after a noun names that thing ("Quy chế làm việc … nhiệm kỳ 2021 - 2026"), it
     does not date the figures that follow; at the clause's start or after "trong", "của cả" … it does."""
-    if not _TERM.match(m.group(0)):
-        return False
     before = clause[:m.start()].strip(" \t-+•*")
+    if not _TERM.match(m.group(0)):
+        # "… giao chỉ tiêu giảm nghèo năm 2026, …": the year names the target, not the figures' time
+        return _BARE_YEAR.fullmatch(m.group(0)) is not None and _NAMING_BEFORE.search(before) is not None
     return not _ADVERBIAL_BEFORE.search(before)
 
 
@@ -703,6 +709,7 @@ def extract_figures(text: str, *, section: str = "", page: int | None = None,
     lead = lead_period
     lead_subject: str | None = None
     items = 0  # bullet lines read under the lead
+    long_lead = False  # the lead is a long sentence above bullet items: its period ends with them
     stated: dict[int, str | None] = {}  # heading level -> the period that heading states
     lines = text.split("\n")
     offsets, pos = [], 0
@@ -739,8 +746,20 @@ def extract_figures(text: str, *, section: str = "", page: int | None = None,
         if stripped.endswith(":") and len(stripped) <= LEAD_MAX and not _counts_something(line):
             lead = stated_period(stripped)  # "+ Năm 2025:" sets the period; "- Công tác hộ tịch:" clears it
             lead_subject = _subject(stripped[:-1]) or (lead_subject if lead else None)
-            items = 0
+            items, long_lead = 0, False
             continue
+        following = next((ln for ln in lines[i:] if ln.strip()), "")
+        if stripped.endswith(":") and len(stripped) > LEAD_MAX and not _counts_something(stripped) \
+                and _BULLET.match(following):
+            # "Trước mùa mưa bão năm 2026, …; kết quả chuẩn bị đến ngày 31/8/2026 như sau:" above its
+            # items: they are of the period it states last, next to what they are, until a paragraph
+            found = [m for m in periods_in(stripped) if not _TERM.match(m.group(0))]
+            if found:
+                lead, long_lead = _period_text(stripped, found[-1]), True
+            lead_subject, items = None, 0
+            continue
+        if long_lead and not _BULLET.match(line):
+            lead, long_lead = None, False
         if lead_subject is not None:
             if _BULLET.match(line):
                 items += 1
@@ -753,7 +772,7 @@ def extract_figures(text: str, *, section: str = "", page: int | None = None,
         if stripped.endswith(":") and _counts_something(stripped):
             # "Đến ngày 30/11/2026, … có 1.148 người …; cụ thể:" — its items are
             lead = stated_period(stripped) or lead  # of the period it states
-            lead_subject, items = None, 0
+            lead_subject, items, long_lead = None, 0, False
     return out
 
 # --- periods as intervals, for comparing them ------------------------------------------------------

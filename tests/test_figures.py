@@ -404,3 +404,20 @@ def test_a_line_with_figures_that_leads_into_items_gives_them_its_period():
             "- Bà mẹ Việt Nam anh hùng còn sống: 02 người;\n- Bệnh binh: 38 người.\n")
     rows = {r.value: r for r in extract_figures(text, default_period="Năm 2026")}
     assert rows["1.148"].period == rows["02"].period == rows["38"].period == "Đến ngày 30/11/2026"
+
+
+def test_a_long_lead_in_above_items_dates_them_with_the_period_it_states_last():
+    text = ("Trước mùa mưa bão năm 2026, Ủy ban nhân dân xã chỉ đạo các thôn rà soát, cập nhật phương án, chuẩn bị "
+            "lực lượng, vật tư, phương tiện; kết quả chuẩn bị đến ngày 31/8/2026 như sau:\n"
+            "- Lực lượng tại chỗ: 1.240 người;\n- Điểm sơ tán tập trung: 34 điểm.\n\n"
+            "Ban Chỉ huy đã kiểm tra, phát hiện 09 điểm xung yếu.\n")
+    rows = {r.value: r for r in extract_figures(text, default_period="Năm 2026")}
+    assert rows["1.240"].period == rows["34"].period == "Đến ngày 31/8/2026"
+    assert rows["09"].period == "Năm 2026"  # the paragraph after the items is the report's again
+
+
+def test_a_year_naming_a_target_does_not_date_the_figures():
+    text = ("Ngay sau khi Hội đồng nhân dân xã giao chỉ tiêu giảm nghèo năm 2026, Ủy ban nhân dân xã đã kiện toàn "
+            "Ban Chỉ đạo gồm 19 thành viên.")
+    assert one(text, "19").period is None
+    assert one("Năm 2025, xã tổ chức 12 hội nghị.", "12").period == "Năm 2025"
