@@ -549,7 +549,10 @@ def _table_records(lines: list[str], offsets: list[int], period: str | None, sec
         return []
     header = [text for text, _ in rows[0][0]]
     body = rows[1:]
-    label_col = 1 if all(r[0] and _SMALL_INTEGER.fullmatch(r[0][0][0]) for r in body) else 0
+    # an STT column: small numbers or nothing ("|  | Tổng cộng | …") in every row, most of them numbers
+    numbered = [bool(r[0]) and bool(_SMALL_INTEGER.fullmatch(r[0][0][0])) for r in body]
+    label_col = 1 if sum(numbered) * 2 > len(body) and all(
+        ok or (r[0] and not r[0][0][0]) for ok, r in zip(numbered, body)) else 0
     unit_col = next((j for j, text in enumerate(header) if fold(text).strip(" .") in _UNIT_HEADINGS), None)
     columns = []
     for text in header:
@@ -557,7 +560,7 @@ def _table_records(lines: list[str], offsets: list[int], period: str | None, sec
         if _COMPARED_HEADING.match(heading):  # "So với năm 2025 (%)": this period's figure against that one
             columns.append((None, unit, heading[:1].lower() + heading[1:]))
         else:
-            columns.append((first_period(heading), unit, _trim(PERIOD.sub(" ", heading))))
+            columns.append((first_period(heading), unit, _trim(_SPACES.sub(" ", PERIOD.sub(" ", heading)))))
     out = []
     for cells, off, line in body:
         if len(cells) <= label_col:

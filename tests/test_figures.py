@@ -421,3 +421,15 @@ def test_a_year_naming_a_target_does_not_date_the_figures():
             "Ban Chỉ đạo gồm 19 thành viên.")
     assert one(text, "19").period is None
     assert one("Năm 2025, xã tổ chức 12 hội nghị.", "12").period == "Năm 2025"
+
+
+def test_a_numbered_table_with_an_unnumbered_total_row_keeps_its_labels():
+    text = ("| TT | Nội dung | Đơn vị tính | Vốn năm 2025 chuyển sang | Kế hoạch vốn năm 2026 |\n"
+            "|---|---|---|---|---|\n"
+            "| 1 | Hỗ trợ việc làm bền vững | triệu đồng | 86 | 540 |\n"
+            "| 2 | Hỗ trợ nhà ở cho hộ nghèo | triệu đồng | 105 | 3.360 |\n"
+            "|  | Tổng cộng | triệu đồng | 191 | 3.900 |\n")
+    rows = {r.value: r for r in extract_figures(text)}
+    assert (rows["86"].label, rows["86"].unit, rows["86"].period) == (
+        "Hỗ trợ việc làm bền vững (Vốn chuyển sang)", "triệu đồng", "Năm 2025")
+    assert rows["3.900"].label == "Tổng cộng (Kế hoạch vốn)"
