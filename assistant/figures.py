@@ -280,7 +280,11 @@ def _clean_head(head: str, *, labelled: bool = False) -> str:
     if len(words) > LABEL_WORDS_MAX:  # keep the end, from a comma when there is one
         tail = words[-LABEL_WORDS_MAX:]
         after_comma = [i for i, w in enumerate(words[:-1]) if w.endswith(",") and len(words) - i - 1 <= LABEL_WORDS_MAX]
-        words = words[after_comma[0] + 1:] if after_comma else tail
+        if after_comma:
+            words = words[after_comma[0] + 1:]
+        else:
+            k = len(words) - LABEL_WORDS_MAX  # not in the middle of a word: "chương | trình tín dụng"
+            words = tail[1:] if f"{words[k - 1].lower()} {words[k].lower()}" in lexicon.compounds() else tail
         cut = " ".join(words)
         p = _starts_with(cut.lower(), _DROP_PREFIXES)  # "… Phối hợp | với Trung tâm …": no connector first
         return _trim(cut[len(p):]) if p else cut
