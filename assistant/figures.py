@@ -68,6 +68,7 @@ _TIME_SCENE = re.compile(r"\s*(?:[-+•]\s+)?((?:" + "|".join(RULES["time_scene_
 _UNIT_HEADINGS = frozenset(RULES["unit_column_headings"])
 _COMPARED_HEADING = re.compile(r"\s*(?:so với|so sánh)\b", re.IGNORECASE)
 _LIST_JOIN = re.compile(r"\s*(?:,|,?\s*và|,?\s*cùng)?\s*", re.IGNORECASE)  # between two figures of one list
+_PER_UNIT = re.compile(r"(?:/[^\W\d_]+)+")
 _NAMES_IN_BRACKETS = re.compile(r"\([^()\d]*\)")  # "(Khe Mây, Bản Nà)": names, no figure
 _AFTER_SEGMENT = re.compile(r"([^,;:.()/\n]*)([,;:.()/\n]|$)")
 PERIOD_WITH_PREPOSITION = re.compile(r"(?:(?<![\w])(?:trong|tính|vào|của|cho|cuối|đầu)\s+)?" + PERIOD.pattern, re.IGNORECASE)
@@ -98,6 +99,11 @@ _CHANGE_WORDS = _phrases("change_words")
 _PREDICATE_WORDS = _phrases("predicate_words")
 _NEXT_HEAD_STOPS = _phrases("next_head_stops")
 _AMOUNT_UNITS = frozenset(RULES["amount_units"])
+
+
+def _base_unit(unit: str | None) -> str | None:
+    """"triệu đồng/hộ" is an amount as "triệu đồng" is."""
+    return unit.split("/")[0] if unit else unit
 _EXISTENTIAL = _phrases("existential_words")
 # "… so với năm 2024", also past the figure's own rate in brackets: "giảm 03 vụ (giảm 21,4%) so với …"
 _COMPARISON = re.compile(r"[\s)]*(?:\([^()]*\)\s*)?(so với[^,;:.()\n]*)", re.IGNORECASE)
@@ -197,7 +203,8 @@ def unit_phrase(text: str, end: int) -> str | None:
     low = stripped.lower()
     for u in MULTIWORD_UNITS:
         if low.startswith(u) and not low[len(u):len(u) + 1].isalpha():
-            return u
+            per = _PER_UNIT.match(low, len(u))  # "60 triệu đồng/hộ", "63 triệu đồng/người/năm"
+            return u + per.group(0) if per else u
     m = re.match(r"[^\W\d_]+", stripped)
     if not m or m.group(0)[:1].isupper():
         return None
@@ -418,7 +425,7 @@ def _figures_in(clause: str) -> list[_Figure]:
             # "Trước sắp xếp, 03 xã cũ đã đạt …": what stands before a comma sets the scene
             f.opens = f.exists or not re.search(r"[^\W\d_]", before) or before.rstrip().endswith(",")
             f.after, end = _after_words(clause, f.phrase_end, limit, opens=f.opens,
-                                        listed=f.unit not in _AMOUNT_UNITS)
+                                        listed=_base_unit(f.unit) not in _AMOUNT_UNITS)
             f.phrase_end = max(f.phrase_end, end)
             m = _COMPARISON.match(clause, f.phrase_end)
             if m:
@@ -471,14 +478,14 @@ def _label(f: _Figure, prev: _Figure | None, raw: str, context: str | None, part
     if attribute is not None and prev is not None:
         before, raw = attribute
         own_context = _clean_head(before) if _content_words(_clean_head(before)) >= WEAK_LABEL_WORDS else prev.label
-        if f.unit and f.unit not in _AMOUNT_UNITS:
+        if f.unit and _base_unit(f.unit) not in _AMOUNT_UNITS:
             unit_words = f.unit  # "… với 510 lượt người": the people are what is counted
     head = "" if f.opens and f.after and not labelled else _clean_head(raw, labelled=labelled)
     if not head and shared_head and f.unit != "%":
         head = shared_head  # "giao nộp 06 khẩu súng, 14 vũ khí thô sơ và 3,2 kg pháo nổ": one verb for the list
     f.head = head
     if not (attribute is not None and prev is not None):
-        unit_words = f.unit if f.unit and f.unit not in _MEASURE_UNITS and not f.name else ""
+        unit_words = f.unit if f.unit and _base_unit(f.unit) not in _MEASURE_UNITS and not f.name else ""
     rate_word = _ends_with(head.lower(), _RATE_WORDS) if f.unit == "%" else None
     if rate_word:
         head = head[:len(head) - len(rate_word)].strip()
@@ -645,14 +652,16 @@ def _line_records(line: str, line_start: int, base_period: str | None, lead_subj
                     context = _subject(clause[:lead_colon]) if lead_colon > 0 else None
                 context = context or opener
                 same_kind = next((g for g in reversed(seen) if f.unit and g.unit
-                                  and (g.unit + " ").startswith(f.unit + " ")), None)  # "hộ nghèo" for "hộ"
+                                  and (_base_unit(g.unit) + " ").startswith(_base_unit(f.unit) + " ")),
+                                 None)  # "hộ nghèo" for "hộ", "triệu đồng/người/năm" for "triệu đồng"
                 if f.unit == "%" and f.compared:
                     # "… thu được 29.714 triệu đồng, đạt 76,9% dự toán, tăng 12,4% so với cùng kỳ": the change
                     # is of the amount, not of the rate against a base; "tỷ lệ … đạt 88,6%, tăng 2,1%" of the rate
                     same_kind = next((g for g in reversed(seen) if g.unit and not (g.unit == "%" and g.after)), None)
-                shared = clause_prev.head if clause_prev is not None and _LIST_JOIN.fullmatch(raw) \
-                    and clause_prev.unit not in _AMOUNT_UNITS \
-                    and not _starts_with(clause_prev.head.lower(), _QUANTITY_HEADS) else ""
+                shared = clause_prev.head if clause_prev is not None and _LIST_JOIN.fullmatch(raw) and (
+                    clause_prev.unit == f.unit or (_base_unit(clause_prev.unit) not in _AMOUNT_UNITS
+                                                   and not _starts_with(clause_prev.head.lower(), _QUANTITY_HEADS))
+                ) else ""  # "60 triệu đồng/hộ xây mới, 30 triệu đồng/hộ sửa chữa": the same measure
                 f.label = _label(f, prev, raw, context or lead_subject, part, labelled, same_kind, shared)
                 if f.unit is None and "trong đó" in sentence[:f.start + c_start - a].lower():
                     f.unit = breakdown_unit  # "Trong đó có 01 Chánh Văn phòng": the total's unit

@@ -433,3 +433,11 @@ def test_a_numbered_table_with_an_unnumbered_total_row_keeps_its_labels():
     assert (rows["86"].label, rows["86"].unit, rows["86"].period) == (
         "Hỗ trợ việc làm bền vững (Vốn chuyển sang)", "triệu đồng", "Năm 2025")
     assert rows["3.900"].label == "Tổng cộng (Kế hoạch vốn)"
+
+
+def test_an_amount_per_unit_is_one_unit_and_a_list_of_them_shares_its_words():
+    text = "Mức hỗ trợ từ ngân sách 60 triệu đồng/hộ xây mới, 30 triệu đồng/hộ sửa chữa."
+    assert one(text, "60").unit == "triệu đồng/hộ"
+    assert one(text, "30").label == "Mức hỗ trợ từ ngân sách sửa chữa"
+    text = "Thu nhập bình quân đầu người ước đạt 58,6 triệu đồng/người/năm, tăng 4,2 triệu đồng so với năm 2024."
+    assert one(text, "4,2").label.startswith("Thu nhập bình quân đầu người")
