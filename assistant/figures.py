@@ -460,7 +460,8 @@ def _label(f: _Figure, prev: _Figure | None, raw: str, context: str | None, part
             return _cap(f"tỷ lệ {same_kind.label[:1].lower()}{same_kind.label[1:]}")  # "(giảm 21,4%)"
         if _content_words(base) - _content_words(f.unit or "") < 1:
             base = (" ".join(x for x in (same_kind.unit, same_kind.after) if x)
-                    if (same_kind.after or same_kind.unit != f.unit) and f.unit != "%" else same_kind.label) \
+                    if (same_kind.after or _base_unit(same_kind.unit) != _base_unit(f.unit)) and f.unit != "%"
+                    and _base_unit(same_kind.unit) not in _AMOUNT_UNITS else same_kind.label) \
                 if same_kind is not None else " ".join(
                 x for x in (base, f.unit or "", f.after) if x)
         return _cap(_SPACES.sub(" ", f"{base} {change} {f.compared}").strip(" ,:;-"))
