@@ -252,12 +252,20 @@ def main() -> int:
     ap.add_argument("--only", help="a report's file name (or part of it)")
     ap.add_argument("--show-misses", action="store_true")
     ap.add_argument("--model", action="store_true", help="run the whole job with the model and time it")
-    ap.add_argument("--key", type=Path, default=KEY,
-                    help=f"the key to score against (default {KEY.relative_to(ROOT)}; "
-                         f"{HOLDOUT_KEY.relative_to(ROOT)}: two reports written later, blind to the code)")
+    ap.add_argument("--key", type=Path, nargs="+", default=[KEY],
+                    help=f"the key(s) to score against (default {KEY.relative_to(ROOT)}; "
+                         f"{HOLDOUT_KEY.relative_to(ROOT)} and …_holdout2 … _holdout5: pairs of reports written "
+                         "later by someone blind to the code)")
+    ap.add_argument("--every-key", action="store_true", help="every bench/data/reports_key*.jsonl, each and pooled")
     args = ap.parse_args()
 
-    entries = [json.loads(line) for line in args.key.read_text(encoding="utf-8").splitlines() if line.strip()]
+    keys = sorted((ROOT / "bench" / "data").glob("reports_key*.jsonl")) if args.every_key else args.key
+    entries, key_of = [], {}
+    for key in keys:
+        for line in key.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                entries.append(json.loads(line))
+                key_of[entries[-1]["file"]] = key.name
     by_file = {e["file"]: e for e in entries}
     chosen = [e for e in entries if (args.split == "all" or (e["file"] in TUNED) == (args.split == "tuned"))
               and (not args.only or args.only in e["file"])]
@@ -302,8 +310,16 @@ def main() -> int:
     def total(rows, k):
         return sum(r[k] for r in rows)
 
+    if len(keys) > 1:
+        print()
+        for key in keys:
+            rows = [r for e, r in zip(chosen, fig_rows) if key_of[e["file"]] == key.name]
+            k = total(rows, "key")
+            print(f"{key.name:32} {k:5d} figures: label {pct(total(rows, 'label'), k):>6}, period "
+                  f"{pct(total(rows, 'period'), k):>6}, both {pct(total(rows, 'all'), k):>6}, invented "
+                  f"{sum(len(r['invented']) for r in rows)}")
     n = total(fig_rows, "key")
-    print(f"\nfigures: {n} in the key; value found {pct(total(fig_rows, 'value'), n)}, label right "
+    print(f"\nfigures: {n} in the key{'s' if len(keys) > 1 else ''}; value found {pct(total(fig_rows, 'value'), n)}, label right "
           f"{pct(total(fig_rows, 'label'), n)}, period right {pct(total(fig_rows, 'period'), n)}, "
           f"label and period right {pct(total(fig_rows, 'all'), n)} (target ≥ 95%); "
           f"invented {total(fig_rows, 'invented') if False else sum(len(r['invented']) for r in fig_rows)} (target 0); "
