@@ -95,6 +95,7 @@ _COMMA_STOPS = _phrases("after_comma_stops")
 _AFTER_TRAILING = _phrases("after_trailing_drop")
 _PART_WORDS = _phrases("part_words")
 _LEAD_DROP = _phrases("lead_drop_prefixes")
+_NOT_TOPICS = _phrases("not_topic_openers")
 _CHANGE_WORDS = _phrases("change_words")
 _PREDICATE_WORDS = _phrases("predicate_words")
 _NEXT_HEAD_STOPS = _phrases("next_head_stops")
@@ -448,7 +449,8 @@ def _subject(text: str) -> str | None:
 
 
 def _label(f: _Figure, prev: _Figure | None, raw: str, context: str | None, part: tuple | None,
-           labelled: bool = False, same_kind: _Figure | None = None, shared_head: str = "") -> str:
+           labelled: bool = False, same_kind: _Figure | None = None, shared_head: str = "",
+           topic: str | None = None) -> str:
     """What a figure counts (see the module docstring)."""
     low_raw = _trim(raw).lower()
     if f.kind == "paired" and prev is not None:
@@ -482,6 +484,9 @@ def _label(f: _Figure, prev: _Figure | None, raw: str, context: str | None, part
         if f.unit and _base_unit(f.unit) not in _AMOUNT_UNITS:
             unit_words = f.unit  # "… với 510 lượt người": the people are what is counted
     head = "" if f.opens and f.after and not labelled else _clean_head(raw, labelled=labelled)
+    # "Đại hội Thể dục thể thao xã lần thứ I có 12 môn thi đấu": what has them is where they are counted
+    whole = _clean_head(_COMMA_SPACE.split(raw)[-1]) if f.exists and f.after and not labelled \
+        and not _starts_with(_trim(raw).lower(), _LEAD_DROP) else ""  # not "Kết quả phân loại … có"
     if not head and shared_head and f.unit != "%":
         head = shared_head  # "giao nộp 06 khẩu súng, 14 vũ khí thô sơ và 3,2 kg pháo nổ": one verb for the list
     f.head = head
@@ -514,12 +519,20 @@ def _label(f: _Figure, prev: _Figure | None, raw: str, context: str | None, part
     elif _content_words(label) - _content_words(unit_words) < (LABELLED_WEAK_WORDS if labelled else WEAK_LABEL_WORDS) \
             and context:  # "+ Chuyển tuyến: 214 lượt người" is named by its writer; "+ Năm 2025: 14 trường hợp" is not
         label = f"{_cap(context)}: {label}" if label else context
+    elif label and _content_words(whole) >= CONTEXT_MIN_WORDS:
+        label = f"{_cap(label)} ({_shorten(whole[:1].lower() + whole[1:], CONTEXT_WORDS_MAX)})"
     elif label and not f.after and not labelled and prev is not None and _content_words(prev.after) >= CONTEXT_MIN_WORDS \
             and _content_words(label) - _content_words(unit_words) < WEAK_LABEL_WORDS \
             and not set(fold(prev.after).split()) <= set(fold(label).split()):
         # "… lập biên bản 74 trường hợp lấn chiếm vỉa hè, lòng đường, xử phạt 58,6 triệu đồng": what
         # the figure before is said of is what this one is about
         label = f"{_cap(label)} ({_shorten(prev.after, CONTEXT_WORDS_MAX)})"
+    elif label and topic and not labelled and part is None and "trong đó" not in low_raw \
+            and _content_words(label) - _content_words(unit_words) < WEAK_LABEL_WORDS \
+            and not set(fold(label).split()) >= set(fold(topic).split()):
+        # "Đoàn vận động viên xã tham gia Đại hội Thể dục thể thao tỉnh …, đạt 02 Huy chương Vàng": the
+        # sentence's opening words say where a figure named too briefly was counted
+        label = f"{_cap(label)} ({_shorten(topic[:1].lower() + topic[1:], CONTEXT_WORDS_MAX)})"
     if not label.strip() and prev is not None:
         label = prev.label  # "01 đoàn đông người (08 người)": the figure in brackets details the one before
     if part is not None:
@@ -610,6 +623,7 @@ def _line_records(line: str, line_start: int, base_period: str | None, lead_subj
         # a period stated in the sentence holds for the rest of it; "Trước sắp xếp, 03 xã cũ …"
         running = _cap(_trim(scene.group(1))) if scene_end else None
         opener = _opener(sentence)
+        topic = _topic(sentence)
         prev: _Figure | None = None
         seen: list[_Figure] = []  # the sentence's figures so far
         part: tuple | None = None
@@ -663,7 +677,8 @@ def _line_records(line: str, line_start: int, base_period: str | None, lead_subj
                     clause_prev.unit == f.unit or (_base_unit(clause_prev.unit) not in _AMOUNT_UNITS
                                                    and not _starts_with(clause_prev.head.lower(), _QUANTITY_HEADS))
                 ) else ""  # "60 triệu đồng/hộ xây mới, 30 triệu đồng/hộ sửa chữa": the same measure
-                f.label = _label(f, prev, raw, context or lead_subject, part, labelled, same_kind, shared)
+                f.label = _label(f, prev, raw, context or lead_subject, part, labelled, same_kind, shared,
+                                 topic if (c_start - a) + f.start > len(topic or "") else None)
                 if f.unit is None and "trong đó" in sentence[:f.start + c_start - a].lower():
                     f.unit = breakdown_unit  # "Trong đó có 01 Chánh Văn phòng": the total's unit
                 out.append(FigureRecord(
@@ -706,6 +721,22 @@ def _opener(sentence: str) -> str | None:
     if not after or after[:1].isdigit():
         return None
     return _subject(sentence[:colon])
+
+
+def _topic(sentence: str) -> str | None:
+    """The words a sentence opens with, up to its first comma, when they count nothing and say
+    something ("Đoàn vận động viên xã tham gia Đại hội Thể dục thể thao tỉnh lần thứ X, đạt …")."""
+    m = re.match(r"[^,;:()]*,", sentence)
+    if not m or _counts_something(m.group(0)) or _starts_with(_trim(_BULLET.sub("", m.group(0))).lower(), _NOT_TOPICS):
+        return None  # "Thực hiện …, ", "Để …, ": why or on what basis, not where the figures were counted
+    opening = m.group(0).rstrip(",")
+    verb = re.search(r"\s(?:" + "|".join(_ACTOR_BEFORE) + r")\s", opening)
+    if verb:  # "Lễ hội Cầu ngư thôn An Hải năm 2026 được tổ chức trang trọng": its subject
+        opening = opening[:verb.start()]
+    words = _clean_head(opening)
+    if _starts_with(words.lower(), _LEAD_DROP):
+        return None  # "Về mạng lưới giao thông, …": a field named, which its figures' names already say
+    return words if _content_words(words) >= WEAK_LABEL_WORDS else None
 
 
 def _counts_something(text: str) -> bool:

@@ -441,3 +441,13 @@ def test_an_amount_per_unit_is_one_unit_and_a_list_of_them_shares_its_words():
     assert one(text, "30").label == "Mức hỗ trợ từ ngân sách sửa chữa"
     text = "Thu nhập bình quân đầu người ước đạt 58,6 triệu đồng/người/năm, tăng 4,2 triệu đồng so với năm 2024."
     assert one(text, "4,2").label.startswith("Thu nhập bình quân đầu người")
+
+
+def test_what_has_the_figures_and_a_sentence_s_opening_subject_place_a_brief_label():
+    text = "Đại hội Thể dục thể thao xã lần thứ I năm 2026 có 12 môn thi đấu, thu hút 864 vận động viên."
+    assert one(text, "12").label.startswith("Môn thi đấu (đại hội Thể dục thể thao xã")
+    text = ("Lễ hội Cầu ngư thôn An Hải năm 2026 được tổ chức trang trọng, an toàn, thu hút khoảng "
+            "12.000 lượt người tham dự.")
+    assert one(text, "12.000").label.endswith("(lễ hội Cầu ngư thôn An Hải)")
+    text = "Về mạng lưới giao thông, toàn xã quản lý 312,6 km đường, trong đó đường tỉnh 14,2 km."
+    assert one(text, "14,2").label == "Đường tỉnh"  # a field named ("Về …") adds nothing to a part's name
