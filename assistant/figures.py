@@ -679,6 +679,10 @@ def _line_records(line: str, line_start: int, base_period: str | None, lead_subj
                 ) else ""  # "60 triệu đồng/hộ xây mới, 30 triệu đồng/hộ sửa chữa": the same measure
                 f.label = _label(f, prev, raw, context or lead_subject, part, labelled, same_kind, shared,
                                  topic if (c_start - a) + f.start > len(topic or "") else None)
+                whole = _bracket_parent(clause, f, seen)
+                if whole is not None and _content_words(f.label) - _content_words(f.unit or "") < WEAK_LABEL_WORDS:
+                    # "… 1.260 triệu đồng (ngân sách tỉnh 750 triệu đồng, …)": a part of the figure before
+                    f.label = f"{f.label} ({_shorten(whole.label[:1].lower() + whole.label[1:], CONTEXT_WORDS_MAX)})"
                 if f.unit is None and "trong đó" in sentence[:f.start + c_start - a].lower():
                     f.unit = breakdown_unit  # "Trong đó có 01 Chánh Văn phòng": the total's unit
                 out.append(FigureRecord(
@@ -721,6 +725,19 @@ def _opener(sentence: str) -> str | None:
     if not after or after[:1].isdigit():
         return None
     return _subject(sentence[:colon])
+
+
+def _bracket_parent(clause: str, f: _Figure, seen: list[_Figure]) -> _Figure | None:
+    """The figure a bracket opened right after breaks down, when `f` is inside it with the same unit:
+    "1.260 triệu đồng (ngân sách tỉnh 750 triệu đồng, …)"."""
+    opened = clause.rfind("(", 0, f.start)
+    if opened < 0 or clause.rfind(")", 0, f.start) > opened:
+        return None
+    parent = next((g for g in reversed(seen) if g.end <= opened), None)
+    if parent is None or _base_unit(parent.unit) != _base_unit(f.unit) or parent.phrase_end < opened - 2 \
+            or not parent.label:
+        return None
+    return parent
 
 
 def _topic(sentence: str) -> str | None:

@@ -451,3 +451,9 @@ def test_what_has_the_figures_and_a_sentence_s_opening_subject_place_a_brief_lab
     assert one(text, "12.000").label.endswith("(lễ hội Cầu ngư thôn An Hải)")
     text = "Về mạng lưới giao thông, toàn xã quản lý 312,6 km đường, trong đó đường tỉnh 14,2 km."
     assert one(text, "14,2").label == "Đường tỉnh"  # a field named ("Về …") adds nothing to a part's name
+
+
+def test_a_brief_part_in_brackets_names_the_figure_it_breaks_down():
+    text = ("Hỗ trợ hộ có nhà bị sập đổ, hư hỏng nặng: 1.260 triệu đồng (ngân sách tỉnh 750 triệu đồng, "
+            "nguồn vận động 330 triệu đồng).")
+    assert one(text, "750").label.startswith("Ngân sách tỉnh (hỗ trợ hộ có nhà bị sập đổ")
