@@ -121,9 +121,12 @@ def sentence_cuts(text: str) -> list[int]:
             cuts.append(m.end())  # a word longer than any abbreviation
             continue
         word = text[word_start:start]
+        near = max(0, word_start - _ABBREV_LOOKBACK)  # a bounded look-back, as above
+        before = text[max(near, text.rfind("\n", near, word_start) + 1):word_start].rstrip()
+        line_start = not before or before[-1] in ".;:"  # "… biên chế. 2. Đề nghị …" numbers an item too
         if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or _INITIAL.fullmatch(word) \
-                or _OUTLINE_NUMBER.fullmatch(word):
-            continue
+                or (_OUTLINE_NUMBER.fullmatch(word) and (line_start or not word[:1].isdigit())):
+            continue  # "1.9." opening a line is a number; "… mức độ 2. Trung tâm …" ends a sentence
         cuts.append(m.end())
     return cuts
 

@@ -132,3 +132,9 @@ def test_a_question_about_one_period_gets_that_periods_figures():
     packed = pack([hit("bc", text)], "Quý I năm 2026 xã đăng ký kết hôn bao nhiêu cặp?", budget=1400)
     excerpt = packed[0].meta["excerpt"]
     assert "10 cặp" in excerpt and "23 cặp" not in excerpt
+
+
+def test_a_number_ending_a_sentence_inside_a_line_ends_it():
+    from assistant.text import sentences
+    text = "Xã đạt chuẩn xóa mù chữ mức độ 2. Trung tâm học tập cộng đồng tổ chức 09 chuyên đề."
+    assert sentences(text) == ["Xã đạt chuẩn xóa mù chữ mức độ 2.", "Trung tâm học tập cộng đồng tổ chức 09 chuyên đề."]
