@@ -263,7 +263,8 @@ def _clean_head(head: str, *, labelled: bool = False) -> str:
     head = _SPACES.sub(" ", _BULLET.sub("", _trim(head)))
     parts = _COMMA_SPACE.split(head)
     if not labelled and len(head.split()) > COMMA_CUT_WORDS and len(parts) > 1 \
-            and max(len(p.split()) for p in parts[:-1]) > LIST_ITEM_WORDS:
+            and max(len(p.split()) for p in parts[:-1]) > LIST_ITEM_WORDS \
+            and not _starts_with(head.lower(), _QUANTITY_HEADS):  # "Tỷ lệ chất thải … được thu gom, xử lý": one
         head = parts[-1]
     changed = True
     while changed and head:

@@ -457,3 +457,8 @@ def test_a_brief_part_in_brackets_names_the_figure_it_breaks_down():
     text = ("Hỗ trợ hộ có nhà bị sập đổ, hư hỏng nặng: 1.260 triệu đồng (ngân sách tỉnh 750 triệu đồng, "
             "nguồn vận động 330 triệu đồng).")
     assert one(text, "750").label.startswith("Ngân sách tỉnh (hỗ trợ hộ có nhà bị sập đổ")
+
+
+def test_a_rate_s_words_are_not_cut_at_a_comma():
+    text = "Tỷ lệ chất thải rắn sinh hoạt được thu gom, xử lý đạt 82,4%."
+    assert one(text, "82,4").label == "Tỷ lệ chất thải rắn sinh hoạt được thu gom, xử lý"
