@@ -319,7 +319,7 @@ def _after_words(clause: str, pos: int, limit: int, *, opens: bool = False, list
             break
         texts = [w.group(0).lower() for w in words]
         stop_at = next((i for i in range(1, len(texts)) if _starts_with(" ".join(texts[i:]), _AFTER_STOPS)), None)
-        runs_on = m.end(1) >= limit and (stop_at is None or (
+        runs_on = m.end(1) >= limit and limit < len(clause) and (stop_at is None or (
             limit < len(clause) and _starts_with(" ".join(texts[stop_at:]), _NEXT_HEAD_STOPS) is not None))
         if k and (runs_on or _starts_with(" ".join(texts), _AFTER_STOPS + _COMMA_STOPS)):
             break  # past a comma: the words running into the next figure are its own

@@ -462,3 +462,9 @@ def test_a_brief_part_in_brackets_names_the_figure_it_breaks_down():
 def test_a_rate_s_words_are_not_cut_at_a_comma():
     text = "Tỷ lệ chất thải rắn sinh hoạt được thu gom, xử lý đạt 82,4%."
     assert one(text, "82,4").label == "Tỷ lệ chất thải rắn sinh hoạt được thu gom, xử lý"
+
+
+def test_a_clause_ending_at_a_semicolon_ends_a_figure_s_words_as_a_full_stop_does():
+    text = ("Năm 2025, 100% văn bản đi, đến của Ủy ban nhân dân xã được xử lý trên môi trường mạng; "
+            "Ủy ban nhân dân xã phát hành 2.184 văn bản đi có ký số.")
+    assert one(text, "100").label.startswith("Văn bản đi, đến")
