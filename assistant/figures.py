@@ -776,6 +776,7 @@ def extract_figures(text: str, *, section: str = "", page: int | None = None,
     lead_subject: str | None = None
     items = 0  # bullet lines read under the lead
     long_lead = False  # the lead is a long sentence above bullet items: its period ends with them
+    lead_items_only = False
     stated: dict[int, str | None] = {}  # heading level -> the period that heading states
     lines = text.split("\n")
     offsets, pos = [], 0
@@ -811,6 +812,10 @@ def extract_figures(text: str, *, section: str = "", page: int | None = None,
             continue
         if stripped.endswith(":") and len(stripped) <= LEAD_MAX and not _counts_something(line):
             lead = stated_period(stripped)  # "+ Năm 2025:" sets the period; "- Công tác hộ tịch:" clears it
+            # a lead that is only a period ("Năm 2025 (từ … đến …):") heads a part, to its end; one that
+            # says more ("… kết quả đến ngày 30/11/2025 như sau:") covers its own items only
+            lead_items_only = bool(re.search(r"[^\W\d_]", _PARENTHESISED.sub(" ", PERIOD_WITH_PREPOSITION.sub(
+                " ", _BULLET.sub("", stripped[:-1])))))
             lead_subject = _subject(stripped[:-1]) or (lead_subject if lead else None)
             items, long_lead = 0, False
             continue
@@ -826,6 +831,11 @@ def extract_figures(text: str, *, section: str = "", page: int | None = None,
             continue
         if long_lead and not _BULLET.match(line):
             lead, long_lead = None, False
+        if lead is not None and lead_items_only:
+            if _BULLET.match(line):
+                items += 1
+            elif items:
+                lead, items = None, 0
         if lead_subject is not None:
             if _BULLET.match(line):
                 items += 1
@@ -838,7 +848,7 @@ def extract_figures(text: str, *, section: str = "", page: int | None = None,
         if stripped.endswith(":") and _counts_something(stripped):
             # "Đến ngày 30/11/2026, … có 1.148 người …; cụ thể:" — its items are
             lead = stated_period(stripped) or lead  # of the period it states
-            lead_subject, items, long_lead = None, 0, False
+            lead_subject, items, long_lead, lead_items_only = None, 0, False, True
     return out
 
 # --- periods as intervals, for comparing them ------------------------------------------------------

@@ -468,3 +468,13 @@ def test_a_clause_ending_at_a_semicolon_ends_a_figure_s_words_as_a_full_stop_doe
     text = ("Năm 2025, 100% văn bản đi, đến của Ủy ban nhân dân xã được xử lý trên môi trường mạng; "
             "Ủy ban nhân dân xã phát hành 2.184 văn bản đi có ký số.")
     assert one(text, "100").label.startswith("Văn bản đi, đến")
+
+
+def test_a_lead_that_says_more_than_a_period_covers_only_its_items():
+    text = ("Qua rà soát, kết quả đến ngày 30/11/2025 như sau:\n- Số tiêu chí đạt chuẩn: 15/19 tiêu chí;\n\n"
+            "Toàn xã có 09 sản phẩm OCOP còn hiệu lực.\n")
+    rows = {r.value: r for r in extract_figures(text, default_period="6 tháng cuối năm 2025")}
+    assert rows["15/19"].period == "Đến ngày 30/11/2025"
+    assert rows["09"].period == "6 tháng cuối năm 2025"
+    text = "Năm 2025 (từ 01/7/2025 đến 31/12/2025):\n- Khai sinh: 214 trường hợp;\n\nTổng số việc đã giải quyết là 863 việc.\n"
+    assert {r.value: r for r in extract_figures(text)}["863"].period.startswith("Năm 2025")  # a period heads its part
