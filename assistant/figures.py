@@ -859,7 +859,8 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 @lru_cache(maxsize=2048)
 def period_interval(period: str | None, today: date | None = None) -> tuple[date, date] | None:
     """The days a period covers: "Năm 2025" → 1/1–31/12/2025, "Quý I năm 2026" → 1/1–31/3/2026,
-    "6 tháng đầu năm 2026" → 1/1–30/6/2026, "từ 01/7/2025 đến nay" → 1/7/2025–today."""
+    "6 tháng đầu năm 2026" → 1/1–30/6/2026, "từ 01/7/2025 đến nay" → 1/7/2025–today, "đến ngày
+    30/11/2026" → that day."""
     if not period:
         return None
     p = fold(period)
@@ -869,6 +870,10 @@ def period_interval(period: str | None, today: date | None = None) -> tuple[date
             start = date(int(dates[0][2]), int(dates[0][1]), int(dates[0][0]))
             end = date(int(dates[1][2]), int(dates[1][1]), int(dates[1][0])) if len(dates) > 1 else (today or date.max)
             return start, end
+        m = re.search(r"(?<![a-z])den (?:ngay )?(\d{1,2})/(\d{1,2})/(\d{4})", p)
+        if m:  # "(Ước) đến ngày 30/11/2026": a figure as it stands on that day
+            day = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            return day, day
         m = re.search(r"quy (i{1,3}|iv|[1-4])(?:/| nam )(\d{4})", p)
         if m:
             q = _ROMAN.get(m.group(1)) or int(m.group(1))

@@ -175,7 +175,8 @@ def test_as_of_and_this_period_are_periods():
     assert one("Đến nay đã cập nhật 18.720 dữ liệu hộ tịch lịch sử.", "18.720").period == "Đến nay"
     assert one("Tính đến ngày 31/5/2026, đã số hóa 9.460 dữ liệu.", "9.460").period == "Tính đến ngày 31/5/2026"
     assert one("Trong kỳ tiếp nhận 23 vụ việc.", "23").period == "Trong kỳ"
-    assert period_interval("Tính đến ngày 31/5/2026") is None and periods_compatible("Đến nay", "Năm 2025")
+    assert period_interval("Đến nay") is None and periods_compatible("Đến nay", "Năm 2025")
+    assert not periods_compatible("Tính đến ngày 31/5/2026", "Năm 2025")  # as it stood on that day
 
 
 def test_a_term_after_a_noun_names_the_thing_and_does_not_date_the_figures():
@@ -478,3 +479,13 @@ def test_a_lead_that_says_more_than_a_period_covers_only_its_items():
     assert rows["09"].period == "6 tháng cuối năm 2025"
     text = "Năm 2025 (từ 01/7/2025 đến 31/12/2025):\n- Khai sinh: 214 trường hợp;\n\nTổng số việc đã giải quyết là 863 việc.\n"
     assert {r.value: r for r in extract_figures(text)}["863"].period.startswith("Năm 2025")  # a period heads its part
+
+
+def test_a_day_a_figure_stands_on_is_a_period_of_one_day():
+    from datetime import date
+
+    from assistant.figures import period_answers, period_interval
+    assert period_interval("Ước đến ngày 31/12/2026") == (date(2026, 12, 31), date(2026, 12, 31))
+    assert period_answers("năm 2026", "Đến ngày 30/11/2026") and not period_answers("năm 2025", "Đến ngày 30/11/2026")
+    assert one("Ước tỷ lệ lao động qua đào tạo đến ngày 31/12/2026 đạt 71,8%.", "71,8").label == \
+        "Tỷ lệ lao động qua đào tạo"
