@@ -63,12 +63,14 @@ _PARENTHESISED = re.compile(r"\([^()]*\)")
 _WORD = re.compile(r"\S+")
 _DATE_PHRASE = re.compile(r"(?<![\w/])(?:(?:vào|từ|đến|tính đến)\s+)?(?:ngày\s+)?\d{1,2}/\d{1,2}/\d{4}\s*,?", re.IGNORECASE)
 # A sentence set in its time by what opens it: "Trước sắp xếp, …", "Sau bão số 10 …, …", "Dịp Tết …, …"
-_TIME_SCENE = re.compile(r"\s*(?:[-+•]\s+)?((?:" + "|".join(RULES["time_scene_words"]) + r")(?:\s[^,;:.()\d]*(?:\d[^,;:()]*)?)?),\s",
+_TIME_SCENE = re.compile(r"\s*(?:[-+•]\s+)?((?:" + "|".join(map(re.escape, RULES["time_scene_words"])) + r")(?:\s[^,;:.()\d]*(?:\d[^,;:()]*)?)?),\s",
                          re.IGNORECASE)
 _UNIT_HEADINGS = frozenset(RULES["unit_column_headings"])
 _COMPARED_HEADING = re.compile(r"\s*(?:so với|so sánh)\b", re.IGNORECASE)
 _LIST_JOIN = re.compile(r"\s*(?:,|,?\s*và|,?\s*cùng)?\s*", re.IGNORECASE)  # between two figures of one list
 _PER_UNIT = re.compile(r"(?:/[^\W\d_]+)+")
+_LETTER = re.compile(r"[^\W\d_]")
+_FIRST_COMMA = re.compile(r"[^,;:()]*,")
 _NAMES_IN_BRACKETS = re.compile(r"\([^()\d]*\)")  # "(Khe Mây, Bản Nà)": names, no figure
 _AFTER_SEGMENT = re.compile(r"([^,;:.()/\n]*)([,;:.()/\n]|$)")
 PERIOD_WITH_PREPOSITION = re.compile(r"(?:(?<![\w])(?:trong|tính|vào|của|cho|cuối|đầu)\s+)?" + PERIOD.pattern, re.IGNORECASE)
@@ -79,6 +81,11 @@ RELATIVE_PERIOD = re.compile(r"(?<![\w])(?:trong|tính chung|trong cả|cả)\s+
 LEAD_MAX = 120
 
 
+def _base_unit(unit: str | None) -> str | None:
+    """"triệu đồng/hộ" is an amount as "triệu đồng" is."""
+    return unit.split("/")[0] if unit else unit
+
+
 def _phrases(key: str) -> list[str]:
     return sorted(RULES[key], key=len, reverse=True)
 
@@ -86,6 +93,7 @@ def _phrases(key: str) -> list[str]:
 _DROP_PREFIXES = _phrases("label_drop_prefixes")
 _DROP_SUFFIXES = _phrases("label_drop_suffixes")
 _ACTOR_BEFORE = frozenset(RULES["actor_before"])
+_ACTOR_WORD = re.compile(r"\s(?:" + "|".join(map(re.escape, RULES["actor_before"])) + r")\s")
 _QUANTITY_HEADS = _phrases("quantity_heads")
 _RATE_WORDS = _phrases("rate_words")
 _RATE_BASES = _phrases("rate_bases")
@@ -100,11 +108,6 @@ _CHANGE_WORDS = _phrases("change_words")
 _PREDICATE_WORDS = _phrases("predicate_words")
 _NEXT_HEAD_STOPS = _phrases("next_head_stops")
 _AMOUNT_UNITS = frozenset(RULES["amount_units"])
-
-
-def _base_unit(unit: str | None) -> str | None:
-    """"triệu đồng/hộ" is an amount as "triệu đồng" is."""
-    return unit.split("/")[0] if unit else unit
 _EXISTENTIAL = _phrases("existential_words")
 # "… so với năm 2024", also past the figure's own rate in brackets: "giảm 03 vụ (giảm 21,4%) so với …"
 _COMPARISON = re.compile(r"[\s)]*(?:\([^()]*\)\s*)?(so với[^,;:.()\n]*)", re.IGNORECASE)
@@ -319,8 +322,8 @@ def _after_words(clause: str, pos: int, limit: int, *, opens: bool = False, list
             break
         texts = [w.group(0).lower() for w in words]
         stop_at = next((i for i in range(1, len(texts)) if _starts_with(" ".join(texts[i:]), _AFTER_STOPS)), None)
-        runs_on = m.end(1) >= limit and limit < len(clause) and (stop_at is None or (
-            limit < len(clause) and _starts_with(" ".join(texts[stop_at:]), _NEXT_HEAD_STOPS) is not None))
+        runs_on = m.end(1) >= limit and limit < len(clause) and (
+            stop_at is None or _starts_with(" ".join(texts[stop_at:]), _NEXT_HEAD_STOPS) is not None)
         if k and (runs_on or _starts_with(" ".join(texts), _AFTER_STOPS + _COMMA_STOPS)):
             break  # past a comma: the words running into the next figure are its own
         stop = False
@@ -425,7 +428,7 @@ def _figures_in(clause: str) -> list[_Figure]:
             before = PERIOD_WITH_PREPOSITION.sub(" ", clause[clause.rfind(":", 0, f.start) + 1:f.start])
             f.exists = _ends_with(_trim(before).lower(), _EXISTENTIAL) is not None and f.unit is not None
             # "Trước sắp xếp, 03 xã cũ đã đạt …": what stands before a comma sets the scene
-            f.opens = f.exists or not re.search(r"[^\W\d_]", before) or before.rstrip().endswith(",")
+            f.opens = f.exists or not _LETTER.search(before) or before.rstrip().endswith(",")
             f.after, end = _after_words(clause, f.phrase_end, limit, opens=f.opens,
                                         listed=_base_unit(f.unit) not in _AMOUNT_UNITS)
             f.phrase_end = max(f.phrase_end, end)
@@ -679,11 +682,11 @@ def _line_records(line: str, line_start: int, base_period: str | None, lead_subj
                                                    and not _starts_with(clause_prev.head.lower(), _QUANTITY_HEADS))
                 ) else ""  # "60 triệu đồng/hộ xây mới, 30 triệu đồng/hộ sửa chữa": the same measure
                 f.label = _label(f, prev, raw, context or lead_subject, part, labelled, same_kind, shared,
-                                 topic if (c_start - a) + f.start > len(topic or "") else None)
-                whole = _bracket_parent(clause, f, seen)
-                if whole is not None and _content_words(f.label) - _content_words(f.unit or "") < WEAK_LABEL_WORDS:
+                                 topic[0] if topic and (c_start - a) + f.start >= topic[1] else None)
+                broken_down = _bracket_parent(clause, f, seen)
+                if broken_down is not None and _content_words(f.label) - _content_words(f.unit or "") < WEAK_LABEL_WORDS:
                     # "… 1.260 triệu đồng (ngân sách tỉnh 750 triệu đồng, …)": a part of the figure before
-                    f.label = f"{f.label} ({_shorten(whole.label[:1].lower() + whole.label[1:], CONTEXT_WORDS_MAX)})"
+                    f.label = f"{f.label} ({_shorten(broken_down.label[:1].lower() + broken_down.label[1:], CONTEXT_WORDS_MAX)})"
                 if f.unit is None and "trong đó" in sentence[:f.start + c_start - a].lower():
                     f.unit = breakdown_unit  # "Trong đó có 01 Chánh Văn phòng": the total's unit
                 out.append(FigureRecord(
@@ -741,20 +744,21 @@ def _bracket_parent(clause: str, f: _Figure, seen: list[_Figure]) -> _Figure | N
     return parent
 
 
-def _topic(sentence: str) -> str | None:
+def _topic(sentence: str) -> tuple[str, int] | None:
     """The words a sentence opens with, up to its first comma, when they count nothing and say
-    something ("Đoàn vận động viên xã tham gia Đại hội Thể dục thể thao tỉnh lần thứ X, đạt …")."""
-    m = re.match(r"[^,;:()]*,", sentence)
+    something ("Đoàn vận động viên xã tham gia Đại hội Thể dục thể thao tỉnh lần thứ X, đạt …"), and
+    where they end: only the figures after them take them."""
+    m = _FIRST_COMMA.match(sentence)
     if not m or _counts_something(m.group(0)) or _starts_with(_trim(_BULLET.sub("", m.group(0))).lower(), _NOT_TOPICS):
         return None  # "Thực hiện …, ", "Để …, ": why or on what basis, not where the figures were counted
     opening = m.group(0).rstrip(",")
-    verb = re.search(r"\s(?:" + "|".join(_ACTOR_BEFORE) + r")\s", opening)
+    verb = _ACTOR_WORD.search(opening)
     if verb:  # "Lễ hội Cầu ngư thôn An Hải năm 2026 được tổ chức trang trọng": its subject
         opening = opening[:verb.start()]
     words = _clean_head(opening)
     if _starts_with(words.lower(), _LEAD_DROP):
         return None  # "Về mạng lưới giao thông, …": a field named, which its figures' names already say
-    return words if _content_words(words) >= WEAK_LABEL_WORDS else None
+    return (words, m.end()) if _content_words(words) >= WEAK_LABEL_WORDS else None
 
 
 def _counts_something(text: str) -> bool:
@@ -775,8 +779,7 @@ def extract_figures(text: str, *, section: str = "", page: int | None = None,
     lead = lead_period
     lead_subject: str | None = None
     items = 0  # bullet lines read under the lead
-    long_lead = False  # the lead is a long sentence above bullet items: its period ends with them
-    lead_items_only = False
+    lead_items_only = False  # the lead's period ends with its items (it says more than a period)
     stated: dict[int, str | None] = {}  # heading level -> the period that heading states
     lines = text.split("\n")
     offsets, pos = [], 0
@@ -814,41 +817,34 @@ def extract_figures(text: str, *, section: str = "", page: int | None = None,
             lead = stated_period(stripped)  # "+ Năm 2025:" sets the period; "- Công tác hộ tịch:" clears it
             # a lead that is only a period ("Năm 2025 (từ … đến …):") heads a part, to its end; one that
             # says more ("… kết quả đến ngày 30/11/2025 như sau:") covers its own items only
-            lead_items_only = bool(re.search(r"[^\W\d_]", _PARENTHESISED.sub(" ", PERIOD_WITH_PREPOSITION.sub(
+            lead_items_only = bool(_LETTER.search(_PARENTHESISED.sub(" ", PERIOD_WITH_PREPOSITION.sub(
                 " ", _BULLET.sub("", stripped[:-1])))))
             lead_subject = _subject(stripped[:-1]) or (lead_subject if lead else None)
-            items, long_lead = 0, False
+            items = 0
             continue
-        following = next((ln for ln in lines[i:] if ln.strip()), "")
         if stripped.endswith(":") and len(stripped) > LEAD_MAX and not _counts_something(stripped) \
-                and _BULLET.match(following):
+                and _BULLET.match(next((ln for ln in lines[i:] if ln.strip()), "")):
             # "Trước mùa mưa bão năm 2026, …; kết quả chuẩn bị đến ngày 31/8/2026 như sau:" above its
             # items: they are of the period it states last, next to what they are, until a paragraph
             found = [m for m in periods_in(stripped) if not _TERM.match(m.group(0))]
             if found:
-                lead, long_lead = _period_text(stripped, found[-1]), True
+                lead, lead_items_only = _period_text(stripped, found[-1]), True
             lead_subject, items = None, 0
             continue
-        if long_lead and not _BULLET.match(line):
-            lead, long_lead = None, False
-        if lead is not None and lead_items_only:
+        if lead is not None or lead_subject is not None:
             if _BULLET.match(line):
                 items += 1
-            elif items:
-                lead, items = None, 0
-        if lead_subject is not None:
-            if _BULLET.match(line):
-                items += 1
-            elif items:
-                lead_subject = None  # a paragraph after the lead's items is no longer one of them
-                # (its period may still hold: "Năm 2025 (…):" items, then "Tổng số việc … là 863 việc")
+            elif items:  # a paragraph after the lead's items is no longer one of them; the period of
+                lead_subject, items = None, 0  # a lead that is only a period still holds ("Năm 2025 (…):"
+                if lead_items_only:  # items, then "Tổng số việc … là 863 việc")
+                    lead = None
         last_unit = out[-1].unit if out else None
         out += _line_records(line, line_start, lead or heading or default_period, lead_subject, section, page,
                              last_unit)
         if stripped.endswith(":") and _counts_something(stripped):
             # "Đến ngày 30/11/2026, … có 1.148 người …; cụ thể:" — its items are
             lead = stated_period(stripped) or lead  # of the period it states
-            lead_subject, items, long_lead, lead_items_only = None, 0, False, True
+            lead_subject, items, lead_items_only = None, 0, True
     return out
 
 # --- periods as intervals, for comparing them ------------------------------------------------------
